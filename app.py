@@ -1,0 +1,29 @@
+"""Entry point: `streamlit run app.py`. Builds the navigation and shows the safety notice on every page."""
+
+from pathlib import Path
+
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="Ketamine therapy provider directory", page_icon="🧭", layout="wide")
+
+# (file, title, icon, url_path); a page joins the menu once its file exists.
+PAGES = [
+    ("pages/find.py", "Find providers", ":material/search:", "find"),
+    ("pages/provider.py", "Provider", ":material/local_hospital:", "provider"),
+    ("pages/costs.py", "Costs", ":material/payments:", "costs"),
+    ("pages/compare.py", "Compare & shortlist", ":material/compare:", "compare"),
+    ("pages/audit.py", "Audit a claim", ":material/fact_check:", "audit"),
+    ("pages/methodology.py", "Methodology", ":material/rule:", "methodology"),
+    ("pages/data.py", "Data & sources", ":material/dataset:", "data"),
+]
+
+pages = [
+    st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == "find"))
+    for path, title, icon, url_path in PAGES
+    if (ui.APP_DIR / path).exists()
+]
+navigation = st.navigation(pages)
+ui.safety_notice()
+navigation.run()

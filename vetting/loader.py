@@ -1,0 +1,229 @@
+"""Load and validate a directory of data files, setting bad rows aside instead of failing.
+
+`load_directory(data_dir)` returns a `Directory`: the validated frames and a list of
+`Problem`s (file, line, column, message), where line is the line number in the file, so a
+person can open the file and find the row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import geo
+from .schemas import NUMERIC_COLUMNS, REQUIRED_COLUMNS, SCHEMAS
+from .vocab import split_list
+
+DATA_FILES = ("providers.csv", "evidence.csv", "sources.csv")
+LINE = "_line"  # the line number of a row in its file, kept beside the data for reports
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int  # 1 is the header; 0 means the file as a whole
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column or '-'}: {self.message}"
+
+
+@dataclass
+class Directory:
+    providers: pd.DataFrame
+    evidence: pd.DataFrame
+    sources: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    data_dir: str = ""
+
+
+def read_rows(path: Path, problems: list[Problem]) -> pd.DataFrame:
+    """Read a CSV as text cells with each record's line number; never raises on bad bytes."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(name, 0, "", f"cannot read the file ({error.strerror})"))
+        return pd.DataFrame()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        # Keep going with replacement characters and report the lines that held the bad bytes.
+        text = raw.decode("utf-8-sig", errors="replace")
+        bad_line = raw[: error.start].count(b"\n") + 1
+        problems.append(Problem(name, bad_line, "", "the file is not valid UTF-8; bad bytes were replaced with �"))
+    if "\x00" in text:
+        problems.append(Problem(name, 0, "", "the file looks binary (it contains NUL bytes), not CSV"))
+        return pd.DataFrame()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        problems.append(Problem(name, 0, "", "the file is empty (no header row)"))
+        return pd.DataFrame()
+    except csv.Error as error:
+        problems.append(Problem(name, 1, "", f"unreadable header: {error}"))
+        return pd.DataFrame()
+    header = [h.strip() for h in header]
+    records, lines = [], []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(name, start, "", f"unreadable row: {error}"))
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            problems.append(Problem(name, start, "", f"row has {len(record)} cells but the header has {len(header)}; row set aside"))
+            continue
+        records.append([cell.strip() for cell in record])
+        lines.append(start)
+    if len(set(header)) != len(header):
+        problems.append(Problem(name, 1, "", "the header repeats a column name"))
+        return pd.DataFrame()
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    frame = frame.replace({"": None})
+    frame[LINE] = lines
+    return frame
+
+
+def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Validate one file's rows against its schema; return the good rows, report the others."""
+    model = SCHEMAS[name]
+    columns = list(model.to_schema().columns)
+    if frame.empty and LINE not in frame.columns:
+        return empty_frame(name)
+    missing_required = [c for c in REQUIRED_COLUMNS[name] if c not in frame.columns]
+    if missing_required:
+        for column in missing_required:
+            problems.append(Problem(name, 1, column, "required column is missing; the file was not loaded"))
+        return empty_frame(name)
+    for column in frame.columns:
+        if column not in columns and column != LINE:
+            problems.append(Problem(name, 1, column, "unknown column ignored"))
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = None
+    frame = frame[columns + [LINE]].copy()
+    bad = pd.Series(False, index=frame.index)
+    for column in NUMERIC_COLUMNS.get(name, []):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        not_numbers = frame[column].notna() & numbers.isna()
+        for index in frame.index[not_numbers]:
+            problems.append(Problem(name, int(frame.at[index, LINE]), column, f"not a number: {frame.at[index, column]!r}"))
+        bad |= not_numbers
+        frame[column] = numbers.astype("float64")
+    frame = frame[~bad]
+    # Duplicates keep the first row and report the later ones, so the report names the extra line.
+    unique_key = {"providers.csv": "provider_id", "sources.csv": "source_url"}.get(name)
+    if unique_key:
+        duplicated = frame[unique_key].notna() & frame.duplicated(unique_key, keep="first")
+        for index in frame.index[duplicated]:
+            first = frame.loc[frame[unique_key] == frame.at[index, unique_key], LINE].min()
+            problems.append(Problem(name, int(frame.at[index, LINE]), unique_key,
+                                    f"duplicate {unique_key} {frame.at[index, unique_key]!r} (first on line {first}); row set aside"))
+        frame = frame[~duplicated]
+    try:
+        model.validate(frame.drop(columns=[LINE]), lazy=True)
+        return frame.reset_index(drop=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    bad_index: set = set()
+    for case in cases.itertuples(index=False):
+        index = case.index
+        if index is None or (isinstance(index, float) and pd.isna(index)):
+            problems.append(Problem(name, 1, str(case.column or ""), f"{case.check}"))
+            continue
+        bad_index.add(index)
+        column = case.column if isinstance(case.column, str) and case.column != name else ""
+        value = frame.at[index, column] if column in frame.columns else None
+        problems.append(Problem(name, int(frame.at[index, LINE]), column, describe_failure(str(case.check), value)))
+    return frame.drop(index=list(bad_index)).reset_index(drop=True)
+
+
+def describe_failure(check: str, value) -> str:
+    shown = "" if value is None or (isinstance(value, float) and pd.isna(value)) else f" {str(value)[:80]!r}"
+    if check == "not_nullable":
+        return "required value is empty; row set aside"
+    if check.startswith("isin"):
+        return f"value{shown} is not one of the allowed values; row set aside"
+    if check.startswith("str_matches"):
+        return f"value{shown} has the wrong format; row set aside"
+    if check.startswith(("greater_than", "less_than", "in_range")):
+        return f"value{shown} is out of range ({check}); row set aside"
+    if check.startswith("field_uniqueness") or check == "unique":
+        return f"value{shown} is duplicated; row set aside"
+    return f"{check}:{shown}; row set aside" if shown else f"{check}; row set aside"
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    columns = list(SCHEMAS[name].to_schema().columns) + [LINE]
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    for column in NUMERIC_COLUMNS.get(name, []):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def cross_check(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFrame,
+                problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Evidence must point at a known provider and a known source; providers' sources must exist."""
+    known_providers = set(providers["provider_id"])
+    known_sources = set(sources["source_url"])
+    bad_evidence = pd.Series(False, index=evidence.index)
+    for index, row in evidence.iterrows():
+        if row["provider_id"] not in known_providers:
+            problems.append(Problem("evidence.csv", int(row[LINE]), "provider_id",
+                                    f"unknown provider {row['provider_id']!r}; row set aside"))
+            bad_evidence[index] = True
+        elif row["source_url"] not in known_sources:
+            problems.append(Problem("evidence.csv", int(row[LINE]), "source_url",
+                                    "source is not listed in sources.csv; row set aside"))
+            bad_evidence[index] = True
+    duplicated = evidence.duplicated(["provider_id", "criterion_id", "source_url"], keep="first") & ~bad_evidence
+    for index in evidence.index[duplicated]:
+        problems.append(Problem("evidence.csv", int(evidence.at[index, LINE]), "criterion_id",
+                                "same provider, criterion and source as an earlier row; row set aside"))
+    evidence = evidence[~bad_evidence & ~duplicated].reset_index(drop=True)
+    bad_providers = pd.Series(False, index=providers.index)
+    for index, row in providers.iterrows():
+        cited = split_list(row["source_urls"]) + [u for u in (row["price_source_url"], row["status_source_url"]) if u]
+        missing = [u for u in cited if u not in known_sources]
+        if missing:
+            problems.append(Problem("providers.csv", int(row[LINE]), "source_urls" if missing[0] in split_list(row["source_urls"]) else "price_source_url",
+                                    f"source {missing[0]!r} is not listed in sources.csv; row set aside"))
+            bad_providers[index] = True
+    providers = providers[~bad_providers].reset_index(drop=True)
+    evidence = evidence[evidence["provider_id"].isin(set(providers["provider_id"]))].reset_index(drop=True)
+    return providers, evidence
+
+
+def load_directory(data_dir: str | Path) -> Directory:
+    """Read, validate and cross-check the three data files of a directory; geocode providers."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    frames = {}
+    if not data_dir.is_dir():
+        problems.append(Problem(str(data_dir), 0, "", "data folder not found"))
+    for name in DATA_FILES:
+        path = data_dir / name
+        if not path.exists():
+            if data_dir.is_dir():
+                problems.append(Problem(name, 0, "", "file not found"))
+            frames[name] = empty_frame(name)
+            continue
+        frames[name] = validate_frame(name, read_rows(path, problems), problems)
+    providers, evidence = cross_check(frames["providers.csv"], frames["evidence.csv"], frames["sources.csv"], problems)
+    providers = geo.geocode_providers(providers)
+    problems.sort(key=lambda p: (DATA_FILES.index(p.file) if p.file in DATA_FILES else -1, p.line))
+    return Directory(providers=providers, evidence=evidence, sources=frames["sources.csv"],
+                     problems=problems, data_dir=str(data_dir))

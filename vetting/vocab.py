@@ -1,0 +1,103 @@
+"""Controlled vocabularies shared by the schemas, filters, scoring and pages.
+
+Each vocabulary maps an id (what the CSV files hold) to the words a person reads.
+"""
+
+ROUTES = {
+    "iv": "IV infusion",
+    "im": "IM injection",
+    "sublingual": "Sublingual (troche / lozenge)",
+    "oral": "Oral tablet",
+    "esketamine_nasal": "Spravato (esketamine nasal spray)",
+    "ketamine_nasal": "Compounded ketamine nasal spray",
+}
+
+SUPERVISION_MODELS = {
+    "in_clinic_monitored": "In-clinic, monitored",
+    "rems_certified_observation": "REMS-certified observation (Spravato)",
+    "telehealth_remote": "Telehealth, at home",
+    "hybrid": "Hybrid (clinic, then home)",
+}
+
+CARE_SETTINGS = {
+    "clinic": "Clinic",
+    "at_home": "At home",
+    "hybrid": "Hybrid",
+}
+
+CONDITIONS = {
+    "depression": "Depression",
+    "anxiety": "Anxiety",
+    "ptsd": "PTSD",
+    "ocd": "OCD",
+    "bipolar_depression": "Bipolar depression",
+    "suicidal_ideation": "Suicidal ideation",
+    "chronic_pain": "Chronic pain",
+    "substance_use": "Substance use",
+    "eating_disorders": "Eating disorders",
+    "postpartum_depression": "Postpartum depression",
+}
+
+STATUSES = {"met": "Met", "red_flag": "Red flag", "unknown": "Unknown"}
+
+PROVIDER_STATUSES = {"active": "Active", "closed": "Closed", "unknown": "Unknown"}
+
+PRICE_UNITS = {
+    "session": "per session",
+    "series": "per series",
+    "month": "per month",
+    "program": "per program",
+}
+
+SOURCE_KINDS = {
+    "source_document": "Source document (checklists, cost and outcome figures)",
+    "provider_site": "Provider's own site",
+    "news": "News",
+    "review_site": "Review site",
+    "directory": "Directory or registry",
+    "government": "Government",
+}
+
+# USPS codes of the 50 states and DC (territories are not covered yet).
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}
+
+LIST_SEPARATOR = ";"
+
+
+def split_list(value) -> list[str]:
+    """Split a semicolon-separated cell into trimmed, non-empty items."""
+    if value is None or not isinstance(value, str):
+        return []
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+# Criterion ids of the red-flag checklist (DOMAIN.md §3); their full definitions, questions,
+# applicability and sources live in vetting/checklist.toml, and a test keeps both in step.
+CRITERION_IDS = (
+    "medical_screening",
+    "medical_framing",
+    "licensed_clinicians",
+    "realistic_claims",
+    "emergency_protocols",
+    "integration_support",
+    "followup_care",
+    "contraindication_screening",
+    "vital_sign_monitoring",
+    "remote_monitoring",
+    "rems_compliance",
+    "named_supervisor",
+    "protocol_described",
+    "transparent_pricing",
+    "condition_experience",
+)
