@@ -1,0 +1,210 @@
+"""Find providers: sidebar filters mirrored in the URL, a results table, a map of on-site providers."""
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+import ui
+from vetting import filters as F
+from vetting.find import SORTS, enrich, find
+from vetting.mapdata import SETTING_COLOURS, provider_points, state_outlines
+from vetting.vocab import CARE_SETTINGS, CONDITIONS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
+
+st.title("Find ketamine-therapy providers")
+
+directory = ui.directory()
+if directory.problems:
+    st.info(f"{len(directory.problems)} row(s) in the data files could not be used and were set aside; "
+            "see **Data & sources** for the list.", icon=":material/info:")
+
+# --- URL -> widgets (a new URL, e.g. a shared link, sets the widgets; later edits write the URL) ---
+params = st.query_params.to_dict()
+if not params and "find_params" in st.session_state:
+    params = st.session_state["find_params"]  # coming back from another page keeps the view
+state, notes = F.parse_params(params)
+if st.session_state.get("find_params_seen") != params:
+    for key in ("route", "supervision", "setting", "insurance", "condition"):
+        st.session_state[f"f_{key}"] = state.get(key, [])
+    st.session_state["f_zip"] = state.get("zip", "")
+    st.session_state["f_radius"] = float(state.get("radius", F.DEFAULT_RADIUS_MILES))
+    st.session_state["f_state"] = state.get("state")
+    st.session_state["f_max_price"] = state.get("max_price")
+    st.session_state["f_q"] = state.get("q", "")
+    st.session_state["f_closed"] = bool(state.get("closed", False))
+    st.session_state["f_no_red_flags"] = bool(state.get("no_red_flags", False))
+    st.session_state["f_min_grade"] = float(state.get("min_grade", 0.0))
+    st.session_state["f_sort"] = params.get("sort") if params.get("sort") in SORTS else "grade"
+
+with st.sidebar:
+    st.header("Filters")
+    st.multiselect("Route of administration", list(ROUTES), format_func=ROUTES.get, key="f_route",
+                   help="Shows providers offering any of the chosen routes.")
+    st.multiselect("Supervision model", list(SUPERVISION_MODELS), format_func=SUPERVISION_MODELS.get, key="f_supervision")
+    st.multiselect("Care setting", list(CARE_SETTINGS), format_func=CARE_SETTINGS.get, key="f_setting")
+    insurance_options = F.FILTERS_BY_KEY["insurance"].options
+    st.multiselect("Insurance and payment", list(insurance_options), format_func=insurance_options.get,
+                   key="f_insurance",
+                   help="Payers: any of those chosen. HSA/FSA, superbill and Spravato coverage: all of those chosen. "
+                        "Only what a provider's own pages state counts; unknown is not a no.")
+    st.text_input("ZIP code", key="f_zip", max_chars=5, placeholder="e.g. 10001",
+                  help="On-site providers within the radius of this ZIP's centre, plus at-home services licensed in its state.")
+    st.number_input("Radius (miles)", min_value=1.0, max_value=F.MAX_RADIUS_MILES, step=10.0, key="f_radius", format="%.0f")
+    st.selectbox("State", [None] + sorted(k.lower() for k in US_STATES), key="f_state",
+                 format_func=lambda v: "Any state" if v is None else US_STATES[v.upper()],
+                 help="Clinics in the state and services that say they treat its residents.")
+    st.multiselect("Condition treated", list(CONDITIONS), format_func=CONDITIONS.get, key="f_condition")
+    st.number_input("Max price per session (USD)", min_value=0.0, step=50.0, key="f_max_price", format="%.0f",
+                    placeholder="No limit",
+                    help="Compares the lowest per-session price; providers whose price is unknown or not per session drop out.")
+    st.text_input("Name or city", key="f_q", max_chars=100)
+    has_grades = True
+    st.checkbox("No red flags", key="f_no_red_flags")
+    st.slider("Minimum grade", 0.0, 100.0, step=5.0, key="f_min_grade")
+    st.checkbox("Include closed providers", key="f_closed")
+
+# --- widgets -> state (typed values go through the same parsers as the URL) ---
+widget_params = {
+    "route": st.session_state.f_route, "supervision": st.session_state.f_supervision,
+    "setting": st.session_state.f_setting, "insurance": st.session_state.f_insurance,
+    "zip": st.session_state.f_zip, "state": st.session_state.f_state or "",
+    "condition": st.session_state.f_condition, "q": st.session_state.f_q,
+    "max_price": "" if st.session_state.f_max_price in (None, 0) else str(st.session_state.f_max_price),
+    "closed": "1" if st.session_state.f_closed else "",
+    "no_red_flags": "1" if st.session_state.f_no_red_flags else "",
+    "min_grade": "" if not st.session_state.f_min_grade else str(st.session_state.f_min_grade),
+}
+if st.session_state.f_zip:
+    widget_params["radius"] = str(st.session_state.f_radius)
+widget_params = {k: (",".join(v) if isinstance(v, list) else v) for k, v in widget_params.items()}
+state, widget_notes = F.parse_params(widget_params)
+for note in dict.fromkeys(notes + widget_notes):
+    st.warning(note, icon=":material/warning:")
+
+sort_options = [s for s in SORTS if s != "distance" or "zip" in state]
+if st.session_state.get("f_sort") not in sort_options:
+    st.session_state["f_sort"] = "grade"
+new_params = F.to_params(state)
+if st.session_state.f_sort != "grade":
+    new_params["sort"] = st.session_state.f_sort
+if new_params != st.query_params.to_dict():
+    st.query_params.from_dict(new_params)
+st.session_state["find_params"] = new_params
+st.session_state["find_params_seen"] = new_params
+
+answers = st.session_state.get("answers", [])
+enriched = enrich(directory.providers, directory.evidence, answers=answers or None)
+results, view = find(enriched, state, sort=st.session_state.f_sort)
+st.session_state["find_provider_ids"] = results["provider_id"].tolist()
+
+st.subheader(F.describe(state, view.count))
+st.radio("Sort by", sort_options, key="f_sort", horizontal=True,
+         format_func={"grade": "Grade", "distance": "Distance", "name": "Name"}.get)
+st.caption("Order: " + SORTS[st.session_state.f_sort])
+
+if results.empty:
+    worst = F.most_restrictive(view, state)
+    if worst:
+        key, without = worst
+        st.info(f"No provider matches every filter. The filter that removes the most is "
+                f"**{F.FILTERS_BY_KEY[key].label}**: without it, {without} provider(s) would show.")
+    st.stop()
+
+table = pd.DataFrame({
+    "provider_id": results["provider_id"],
+    "details": "provider?provider=" + results["provider_id"],
+    "name": results["name"],
+    "grade": results["grade"] if "grade" in results else None,
+    "red_flags": results["red_flags"] if "red_flags" in results else None,
+    "coverage": (results["coverage"] * 100).round(0) if "coverage" in results else None,
+    "where": results.apply(
+        lambda r: "serves your state (at home)" if r["serves_your_state"]
+        else ", ".join(x for x in (r["city"], r["state"]) if isinstance(x, str)) or "location unknown", axis=1),
+    "distance_miles": results["distance_miles"],
+    "care_setting": results["care_setting"].map(CARE_SETTINGS),
+    "routes": results["routes"].map(lambda cell: [ROUTES[r] for r in split_list(cell)]),
+    "supervision": results["supervision_model"].map(SUPERVISION_MODELS),
+    "price_low": results["price_per_session_low"],
+    "price_high": results["price_per_session_high"],
+    "price_basis": results["price_basis"].fillna("no public price")
+        + results["price_possibly_stale"].map({True: " (checked over a year ago: possibly stale)", False: ""}),
+    "insurance": results["insurance"].fillna("unknown"),
+    "website": results["website"],
+    "checked_on": pd.to_datetime(results["checked_on"], errors="coerce"),
+})
+if "grade" not in results:
+    table = table.drop(columns=["grade", "red_flags", "coverage"])
+if "zip" not in state:
+    table = table.drop(columns=["distance_miles"])
+
+selection = st.dataframe(
+    table, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="find_table",
+    column_order=[c for c in table.columns if c != "provider_id"],
+    column_config={
+        "details": st.column_config.LinkColumn("Details", display_text="Open", help="The provider's page: evidence, checklist and questions to ask"),
+        "name": st.column_config.TextColumn("Provider"),
+        "grade": st.column_config.ProgressColumn("Grade", min_value=0, max_value=100, format="%.0f / 100",
+                                                 help="0-100 from public evidence; see Methodology"),
+        "red_flags": st.column_config.NumberColumn("Red flags", format="%d", help="Checklist criteria where a cited source shows the problem"),
+        "coverage": st.column_config.NumberColumn("Known", format="%.0f%%", help="Share of applicable criteria with evidence (the rest is unknown, not bad)"),
+        "where": st.column_config.TextColumn("Where"),
+        "distance_miles": st.column_config.NumberColumn("Distance", format="%.1f mi", help="From your ZIP's centre to the clinic (straight line)"),
+        "care_setting": st.column_config.TextColumn("Setting"),
+        "routes": st.column_config.ListColumn("Routes"),
+        "supervision": st.column_config.TextColumn("Supervision"),
+        "price_low": st.column_config.NumberColumn("From $/session", format="dollar"),
+        "price_high": st.column_config.NumberColumn("To $/session", format="dollar"),
+        "price_basis": st.column_config.TextColumn("Price basis", help="How the per-session figure was derived; the source is on the provider page"),
+        "insurance": st.column_config.TextColumn("Insurance (as stated)"),
+        "website": st.column_config.LinkColumn("Website", display_text=r"https?://(?:www\.)?([^/]+).*"),
+        "checked_on": st.column_config.DateColumn("Checked on", format="YYYY-MM-DD"),
+    },
+)
+chosen = [table["provider_id"].iloc[i] for i in selection.selection.rows] if selection and selection.selection else []
+if chosen:
+    names = dict(zip(results["provider_id"], results["name"]))
+    for provider_id in chosen[:6]:
+        st.page_link("pages/provider.py", label=f"Open {names[provider_id]}", icon=":material/open_in_new:",
+                     query_params={"provider": provider_id})
+    if hasattr(ui, "shortlist_add"):
+        ui.shortlist_add(chosen)
+else:
+    st.caption("Select rows (the box at the left of a row) to open a provider's page or add it to your shortlist.")
+
+# --- map: on-site providers, drawn over state outlines so it needs no tile server ---
+st.subheader("Map")
+points = provider_points(results)
+map_col, remote_col = st.columns([3, 2])
+with map_col:
+    tiles = st.toggle("Street map background (loads map tiles from an outside server)", value=False)
+    layers = [
+        pdk.Layer("PathLayer", state_outlines(), get_path="path", get_color=[120, 120, 120, 200],
+                  width_min_pixels=1, pickable=False),
+        pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_fill_color="color",
+                  get_radius=6000, radius_min_pixels=4, radius_max_pixels=14, pickable=True,
+                  stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1),
+    ]
+    if view.context.zip_location:
+        latitude, longitude, _ = view.context.zip_location
+        initial = pdk.ViewState(latitude=latitude, longitude=longitude, zoom=6)
+    else:
+        initial = pdk.ViewState(latitude=39.5, longitude=-98.35, zoom=3)
+    st.pydeck_chart(pdk.Deck(layers=layers, initial_view_state=initial, map_style="light" if tiles else None,
+                             tooltip={"text": "{name}\n{setting}\nRoutes: {routes}\nPrice per session: {price}"}),
+                    height=420)
+    legend = " · ".join(f"{'●'} {CARE_SETTINGS[s]} ({len(points[points['setting'] == CARE_SETTINGS[s]])})"
+                        for s in ("clinic", "hybrid"))
+    st.caption(f"{len(points)} on-site providers with a known position are drawn (blue: clinic, orange: hybrid). "
+               f"{legend}. Positions come from the clinic's ZIP or, failing that, its city's centre.")
+with remote_col:
+    chosen_state = view.context.zip_location[2] if view.context.zip_location else (state.get("state") or "").upper()
+    remote = results[F.is_remote(results)]
+    if chosen_state:
+        remote = remote[F.serves_state(remote, chosen_state)]
+        st.markdown(f"**At-home (telehealth) services for {US_STATES[chosen_state]}**")
+    else:
+        st.markdown("**At-home (telehealth) services** — choose a ZIP or a state to see who serves it")
+    if remote.empty:
+        st.caption("None in the current results.")
+    for _, row in remote.head(30).iterrows():
+        served = ", ".join(split_list(row["states_served"])) or "states not listed"
+        st.page_link("pages/provider.py", label=f"{row['name']} — {served}"[:120], query_params={"provider": row["provider_id"]})

@@ -1,0 +1,131 @@
+"""Filters as a table: query parameters in, provider ids out."""
+
+import pytest
+
+from tests.factories import SOURCE, provider, write_directory
+from vetting import load_directory
+from vetting import filters as F
+from vetting.find import enrich, find
+
+PRICE = dict(price_unit="session", price_source_url=SOURCE)
+PROVIDERS = [
+    provider("nyc-iv", zip="10001", city="New York", state="NY", insurance="Aetna;BCBS", conditions="depression",
+             price_low_usd=500, **PRICE),
+    provider("newark-im", routes="im", zip="07102", city="Newark", state="NJ", insurance="Blue Cross Blue Shield",
+             hsa_fsa="yes", conditions="depression;ptsd", price_low_usd=300, price_high_usd=900, **PRICE),
+    provider("philly-spravato", routes="esketamine_nasal", supervision_model="rems_certified_observation",
+             zip="19103", state="PA", insurance="UHC", spravato_covered_by_insurance="yes"),
+    provider("boston-iv", zip="02108", state="MA", superbill="yes", insurance="none",
+             price_low_usd=2400, price_high_usd=2400, price_unit="series", price_sessions=6, price_source_url=SOURCE),
+    provider("home-ny", name="Home Care NY", care_setting="at_home", routes="sublingual", supervision_model="telehealth_remote",
+             states_served="NY;NJ", price_low_usd=200, price_unit="month", price_source_url=SOURCE),
+    provider("home-ca", care_setting="at_home", routes="oral", supervision_model="telehealth_remote", states_served="CA"),
+    provider("closed-nyc", zip="10001", state="NY", status="closed", status_source_url=SOURCE),
+    provider("hybrid-austin", name="Austin Hybrid", care_setting="hybrid", routes="sublingual;im", supervision_model="hybrid",
+             zip="78701", city="Austin", state="TX", conditions="ptsd"),
+]
+ALL_OPEN = {"nyc-iv", "newark-im", "philly-spravato", "boston-iv", "home-ny", "home-ca", "hybrid-austin"}
+
+
+@pytest.fixture(scope="module")
+def enriched(tmp_path_factory):
+    folder = write_directory(tmp_path_factory.mktemp("filters"), PROVIDERS)
+    directory = load_directory(folder)
+    assert directory.problems == []
+    return enrich(directory.providers)
+
+
+CASES = [
+    ({}, ALL_OPEN),
+    ({"route": "iv"}, {"nyc-iv", "boston-iv"}),
+    ({"route": "iv,im"}, {"nyc-iv", "boston-iv", "newark-im", "hybrid-austin"}),
+    ({"supervision": "rems_certified_observation"}, {"philly-spravato"}),
+    ({"setting": "at_home,hybrid"}, {"home-ny", "home-ca", "hybrid-austin"}),
+    ({"insurance": "bcbs"}, {"nyc-iv", "newark-im"}),
+    ({"insurance": "Blue Cross Blue Shield"}, {"nyc-iv", "newark-im"}),
+    ({"insurance": "aetna,uhc"}, {"nyc-iv", "philly-spravato"}),
+    ({"insurance": "any"}, {"nyc-iv", "newark-im", "philly-spravato"}),
+    ({"insurance": "spravato_covered"}, {"philly-spravato"}),
+    ({"insurance": "hsa_fsa"}, {"newark-im"}),
+    ({"insurance": "superbill"}, {"boston-iv"}),
+    ({"insurance": "bcbs,hsa_fsa"}, {"newark-im"}),
+    ({"zip": "10001", "radius": "50"}, {"nyc-iv", "newark-im", "home-ny"}),
+    ({"zip": "10001", "radius": "100"}, {"nyc-iv", "newark-im", "philly-spravato", "home-ny"}),
+    ({"zip": "10001", "radius": "250"}, {"nyc-iv", "newark-im", "philly-spravato", "boston-iv", "home-ny"}),
+    ({"zip": "10001"}, {"nyc-iv", "newark-im", "home-ny"}),  # default radius 50
+    ({"zip": "90001", "radius": "10"}, {"home-ca"}),
+    ({"state": "nj"}, {"newark-im", "home-ny"}),
+    ({"state": "TX"}, {"hybrid-austin"}),
+    ({"condition": "ptsd"}, {"newark-im", "hybrid-austin"}),
+    ({"max_price": "400"}, {"newark-im", "boston-iv"}),  # boston: $2,400 series / 6 sessions = $400
+    ({"max_price": "399"}, {"newark-im"}),
+    ({"q": "austin"}, {"hybrid-austin"}),
+    ({"q": "HOME care"}, {"home-ny"}),
+    ({"closed": "1", "zip": "10001", "radius": "5"}, {"nyc-iv", "closed-nyc", "home-ny"}),
+    ({"route": "iv", "supervision": "in_clinic_monitored", "zip": "10001", "radius": "100"}, {"nyc-iv"}),
+    # invalid values are ignored, so the view is as if they were absent
+    ({"route": "teleport"}, ALL_OPEN),
+    ({"radius": "abc", "zip": "10001"}, {"nyc-iv", "newark-im", "home-ny"}),
+    ({"zip": "00000"}, ALL_OPEN),
+    ({"max_price": "-5"}, ALL_OPEN),
+]
+
+
+@pytest.mark.parametrize("params, expected", CASES, ids=[str(c[0]) for c in CASES])
+def test_filters(enriched, params, expected):
+    state, _notes = F.parse_params(params)
+    result, view = find(enriched, state)
+    assert set(result["provider_id"]) == expected
+    assert view.count == len(expected)
+
+
+@pytest.mark.parametrize("params, note_fragment", [
+    ({"route": "teleport"}, "route='teleport'"),
+    ({"zip": "00000"}, "not a known US ZIP"),
+    ({"zip": "10001", "radius": "abc"}, "radius='abc'"),
+    ({"radius": "20"}, "needs a ZIP"),
+    ({"max_price": "cheap"}, "positive number"),
+    ({"min_grade": "150"}, "between 0 and 100"),
+    ({"state": "ZZ"}, "unknown state"),
+])
+def test_invalid_params_give_a_note(params, note_fragment):
+    _state, notes = F.parse_params(params)
+    assert any(note_fragment in note for note in notes), notes
+
+
+def test_telehealth_in_state_is_labelled_not_measured(enriched):
+    state, _ = F.parse_params({"zip": "10001", "radius": "50"})
+    result, _view = find(enriched, state, sort="distance")
+    rows = result.set_index("provider_id")
+    assert bool(rows.loc["home-ny", "serves_your_state"]) is True
+    assert rows["distance_miles"].isna()["home-ny"]
+    assert rows.loc["newark-im", "distance_miles"] == pytest.approx(9, abs=3)
+    assert list(result["provider_id"]) == ["nyc-iv", "newark-im", "home-ny"]  # nearest first, remote last
+
+
+@pytest.mark.parametrize("params, sentence", [
+    ({}, "7 providers."),
+    ({"route": "iv,im", "zip": "10001", "radius": "50", "insurance": "aetna"},
+     "1 provider offering IV or IM within 50 miles of 10001 (or treating at home in NY) that accept Aetna."),
+    ({"supervision": "rems_certified_observation", "state": "pa"},
+     "1 provider with REMS-certified observation in or serving Pennsylvania."),
+])
+def test_description(enriched, params, sentence):
+    state, _ = F.parse_params(params)
+    _result, view = find(enriched, state)
+    assert F.describe(state, view.count) == sentence
+
+
+def test_params_round_trip():
+    params = {"route": "iv,im", "zip": "10001", "radius": "100", "insurance": "bcbs,hsa_fsa", "max_price": "500", "q": "clinic"}
+    state, notes = F.parse_params(params)
+    assert notes == []
+    assert F.parse_params(F.to_params(state))[0] == state
+
+
+def test_empty_result_names_the_most_restrictive_filter(enriched):
+    state, _ = F.parse_params({"route": "esketamine_nasal", "state": "ca"})
+    _result, view = find(enriched, state)
+    assert view.count == 0
+    key, without = F.most_restrictive(view, state)
+    assert key in ("route", "state") and without == 1

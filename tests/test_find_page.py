@@ -1,0 +1,107 @@
+"""The Find page through AppTest: query parameters reproduce a view; changing a filter changes the table."""
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+import zipcodes
+from streamlit.testing.v1 import AppTest
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def run_find(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(DATA.parent / "app.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_ids(at: AppTest) -> set[str]:
+    return set(at.dataframe[0].value["provider_id"])
+
+
+def expected_iv_in_clinic_near_10001() -> set[str]:
+    """Computed independently of vetting/: straight from the CSV, zipcodes and the haversine formula."""
+    home = zipcodes.matching("10001")[0]
+    lat0, lon0 = math.radians(float(home["lat"])), math.radians(float(home["long"]))
+    expected = set()
+    for row in csv.DictReader(open(DATA / "providers.csv", encoding="utf-8")):
+        if "iv" not in row["routes"].split(";") or row["supervision_model"] != "in_clinic_monitored":
+            continue
+        if row["status"] == "closed" or row["care_setting"] == "at_home":
+            continue
+        if row["latitude"]:
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+        elif row["zip"]:
+            z = zipcodes.matching(row["zip"])[0]
+            lat, lon = float(z["lat"]), float(z["long"])
+        elif row["city"] and row["state"]:
+            found = [z for z in zipcodes.filter_by(state=row["state"]) if z["city"].lower() == row["city"].lower()]
+            if not found:
+                continue
+            lat = sum(float(z["lat"]) for z in found) / len(found)
+            lon = sum(float(z["long"]) for z in found) / len(found)
+        else:
+            continue
+        lat, lon = math.radians(lat), math.radians(lon)
+        a = math.sin((lat - lat0) / 2) ** 2 + math.cos(lat0) * math.cos(lat) * math.sin((lon - lon0) / 2) ** 2
+        if 2 * 3958.8 * math.asin(math.sqrt(a)) <= 100:
+            expected.add(row["provider_id"])
+    return expected
+
+
+def test_default_view_lists_every_open_provider():
+    at = run_find()
+    with open(DATA / "providers.csv", encoding="utf-8") as handle:
+        open_ids = {r["provider_id"] for r in csv.DictReader(handle) if r["status"] != "closed"}
+    assert shown_ids(at) == open_ids
+    assert len(open_ids) >= 50
+    assert at.subheader[0].value.startswith(f"{len(open_ids)} providers")
+
+
+def test_query_params_reproduce_the_issue_example():
+    at = run_find({"route": "iv", "supervision": "in_clinic_monitored", "zip": "10001", "radius": "100"})
+    expected = expected_iv_in_clinic_near_10001()
+    assert expected, "the bundled data should have IV clinics near 10001"
+    assert shown_ids(at) == expected
+    assert "within 100 miles of 10001" in at.subheader[0].value
+
+
+def test_changing_a_filter_changes_the_table_and_the_url():
+    at = run_find()
+    before = shown_ids(at)
+    at.multiselect(key="f_route").set_value(["esketamine_nasal"]).run()
+    after = shown_ids(at)
+    assert after and after < before
+    assert at.query_params["route"] == ["esketamine_nasal"]
+    with open(DATA / "providers.csv", encoding="utf-8") as handle:
+        spravato = {r["provider_id"] for r in csv.DictReader(handle)
+                    if "esketamine_nasal" in r["routes"].split(";") and r["status"] != "closed"}
+    assert after == spravato
+
+
+@pytest.mark.parametrize("params, note", [
+    ({"route": "bogus"}, "Ignored route='bogus'"),
+    ({"radius": "abc", "zip": "10001"}, "Ignored radius='abc'"),
+    ({"zip": "00000"}, "not a known US ZIP"),
+    ({"max_price": "lots"}, "Ignored max_price='lots'"),
+])
+def test_bad_query_params_are_ignored_with_a_visible_note(params, note):
+    at = run_find(params)
+    assert any(note in w.value for w in at.warning), [w.value for w in at.warning]
+    assert len(at.dataframe) == 1
+
+
+def test_empty_result_says_which_filter_removed_the_most():
+    at = run_find({"route": "esketamine_nasal", "q": "zzzz-no-such-name"})
+    assert any("Name or city" in i.value for i in at.info), [i.value for i in at.info]
+    assert len(at.dataframe) == 0
+
+
+def test_safety_notice_on_the_page():
+    at = run_find()
+    assert any("988" in c.value and "911" in c.value and "not medical advice" in c.value for c in at.caption)

@@ -1,0 +1,232 @@
+"""Loading and validation: each kind of bad row is set aside and named by file, line and column;
+the rest of the file still loads."""
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PROVIDER_COLUMNS, evidence, provider, source, write_directory
+from vetting import load_directory
+from vetting.cli import main
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# (what is wrong, provider fields that make it wrong, column the problem names)
+BAD_PROVIDER_ROWS = [
+    ("bad state", dict(state="XX"), "state"),
+    ("lowercase state", dict(state="tx"), "state"),
+    ("inverted price", dict(price_low_usd=900, price_high_usd=400, price_unit="session",
+                            price_source_url="https://example.org/synthetic-source"), ""),
+    ("negative price", dict(price_low_usd=-5, price_unit="session", price_source_url="https://example.org/synthetic-source"),
+     "price_low_usd"),
+    ("price without a source", dict(price_low_usd=300, price_unit="session"), ""),
+    ("javascript: website", dict(website="javascript:alert(1)"), "website"),
+    ("relative website", dict(website="/clinic"), "website"),
+    ("unknown route", dict(routes="iv;snorted"), "routes"),
+    ("missing name", dict(name=""), "name"),
+    ("unknown care setting", dict(care_setting="spa"), "care_setting"),
+    ("unknown supervision model", dict(supervision_model="none"), "supervision_model"),
+    ("latitude out of range", dict(latitude=95, longitude=-100), "latitude"),
+    ("longitude not a number", dict(latitude=40, longitude="west"), "longitude"),
+    ("bad zip", dict(zip="1234"), "zip"),
+    ("bad date", dict(checked_on="2026-13-45"), "checked_on"),
+    ("bad id", dict(provider_id="Has Spaces"), "provider_id"),
+    ("unknown served state", dict(states_served="TX;ZZ"), "states_served"),
+    ("unknown condition", dict(conditions="depression;boredom"), "conditions"),
+    ("closed without a source", dict(status="closed"), ""),
+    ("source not in sources.csv", dict(source_urls="https://example.org/not-listed"), "source_urls"),
+]
+
+
+@pytest.mark.parametrize("what, fields, column", BAD_PROVIDER_ROWS, ids=[r[0] for r in BAD_PROVIDER_ROWS])
+def test_bad_provider_row_is_set_aside_and_named(tmp_path, what, fields, column):
+    good = [provider("good-one"), provider("good-two")]
+    bad = {**provider("bad-row"), **{k: str(v) for k, v in fields.items()}}
+    rows = [good[0], bad, good[1]]
+    write_directory(tmp_path, rows)
+    directory = load_directory(tmp_path)
+    assert sorted(directory.providers["provider_id"]) == ["good-one", "good-two"]
+    problems = [p for p in directory.problems if p.file == "providers.csv"]
+    assert problems, what
+    assert all(p.line == 3 for p in problems), problems  # header is line 1, the bad row line 3
+    if column:
+        assert column in {p.column for p in problems}, problems
+
+
+BAD_EVIDENCE_ROWS = [
+    ("unknown provider", dict(provider_id="nobody"), "provider_id"),
+    ("unknown criterion", dict(criterion_id="good_vibes"), "criterion_id"),
+    ("unknown status", dict(status="maybe"), "status"),
+    ("unknown is never written", dict(status="unknown"), "status"),
+    ("source not listed", dict(source_url="https://example.org/elsewhere"), "source_url"),
+    ("javascript: source", dict(source_url="javascript:alert(1)"), "source_url"),
+    ("empty note", dict(note=""), "note"),
+]
+
+
+@pytest.mark.parametrize("what, fields, column", BAD_EVIDENCE_ROWS, ids=[r[0] for r in BAD_EVIDENCE_ROWS])
+def test_bad_evidence_row_is_set_aside_and_named(tmp_path, what, fields, column):
+    bad = {**evidence("p1", "integration_support"), **fields}
+    rows = [evidence("p1", "medical_screening"), bad, evidence("p1", "licensed_clinicians")]
+    write_directory(tmp_path, [provider("p1")], rows)
+    directory = load_directory(tmp_path)
+    assert len(directory.evidence) == 2
+    problems = [p for p in directory.problems if p.file == "evidence.csv"]
+    assert [(p.line, p.column) for p in problems] == [(3, column)], problems
+
+
+def test_duplicate_id_keeps_the_first_and_names_the_second(tmp_path):
+    write_directory(tmp_path, [provider("p1"), provider("p2"), provider("p1", name="Copy")])
+    directory = load_directory(tmp_path)
+    assert sorted(directory.providers["provider_id"]) == ["p1", "p2"]
+    assert directory.providers.set_index("provider_id").loc["p1", "name"] == "Synthetic p1"
+    [problem] = directory.problems
+    assert (problem.file, problem.line, problem.column) == ("providers.csv", 4, "provider_id")
+    assert "first on line 2" in problem.message
+
+
+def test_missing_required_column_reports_the_header(tmp_path):
+    write_directory(tmp_path, [provider("p1")])
+    text = (tmp_path / "providers.csv").read_text().replace("supervision_model", "supervision")
+    (tmp_path / "providers.csv").write_text(text)
+    directory = load_directory(tmp_path)
+    assert directory.providers.empty
+    assert ("providers.csv", 1, "supervision_model") in {(p.file, p.line, p.column) for p in directory.problems}
+
+
+def test_optional_columns_may_be_absent(tmp_path):
+    write_directory(tmp_path, [provider("p1")])
+    minimal = "provider_id,name,care_setting,supervision_model,source_urls,checked_on\n" \
+              "p1,Minimal,clinic,in_clinic_monitored,https://example.org/synthetic-source,2026-11-01\n"
+    (tmp_path / "providers.csv").write_text(minimal)
+    directory = load_directory(tmp_path)
+    assert directory.problems == []
+    assert directory.providers.loc[0, "name"] == "Minimal"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"\x00\x01\x02binary\x00", "binary"),
+])
+def test_unreadable_files_are_reported(tmp_path, content, message):
+    write_directory(tmp_path, [provider("p1")])
+    (tmp_path / "providers.csv").write_bytes(content)
+    directory = load_directory(tmp_path)
+    assert directory.providers.empty
+    assert any(p.file == "providers.csv" and message in p.message for p in directory.problems)
+
+
+def test_header_only_file_loads_nothing_without_error(tmp_path):
+    write_directory(tmp_path, [provider("p1")])
+    (tmp_path / "providers.csv").write_text(",".join(PROVIDER_COLUMNS) + "\n")
+    directory = load_directory(tmp_path)
+    assert directory.providers.empty and directory.problems == []
+
+
+def test_non_utf8_bytes_are_reported_and_other_rows_load(tmp_path):
+    write_directory(tmp_path, [provider("p1"), provider("p2", name="Caf\u00e9")])
+    raw = (tmp_path / "providers.csv").read_bytes().replace("Caf\u00e9".encode(), b"Caf\xe9")
+    (tmp_path / "providers.csv").write_bytes(raw)
+    directory = load_directory(tmp_path)
+    assert len(directory.providers) == 2
+    [problem] = directory.problems
+    assert problem.line == 3 and "UTF-8" in problem.message
+
+
+def test_row_with_wrong_cell_count_is_set_aside(tmp_path):
+    write_directory(tmp_path, [provider("p1"), provider("p2")])
+    lines = (tmp_path / "providers.csv").read_text().splitlines()
+    lines.insert(2, "broken,row")
+    (tmp_path / "providers.csv").write_text("\n".join(lines) + "\n")
+    directory = load_directory(tmp_path)
+    assert sorted(directory.providers["provider_id"]) == ["p1", "p2"]
+    assert [(p.line, p.file) for p in directory.problems] == [(3, "providers.csv")]
+
+
+def test_multiline_cell_keeps_line_numbers_true(tmp_path):
+    write_directory(tmp_path, [provider("p1", price_note="two\nlines"), provider("p2", state="XX")])
+    directory = load_directory(tmp_path)
+    [problem] = directory.problems
+    assert problem.line == 4  # p1 spans lines 2-3
+
+
+def test_missing_folder_is_a_problem_not_an_exception(tmp_path):
+    directory = load_directory(tmp_path / "nowhere")
+    assert directory.providers.empty
+    assert "not found" in directory.problems[0].message
+
+
+def test_geocoding_from_zip_and_from_city(tmp_path):
+    write_directory(tmp_path, [provider("by-zip", zip="10001", city="Nowhere", state="NY"),
+                               provider("by-city", city="Nashville", state="TN"),
+                               provider("given", latitude=1.5, longitude=2.5, zip="10001"),
+                               provider("unplaceable", city="Atlantis", state="TX")])
+    p = load_directory(tmp_path).providers.set_index("provider_id")
+    assert p.loc["by-zip", "geocoded_from"] == "zip"
+    assert p.loc["by-zip", "latitude"] == pytest.approx(40.7484, abs=1e-3)
+    assert p.loc["by-city", "geocoded_from"] == "city"
+    assert p.loc["by-city", "latitude"] == pytest.approx(36.16, abs=0.2)
+    assert (p.loc["given", "latitude"], p.loc["given", "geocoded_from"]) == (1.5, "file")
+    assert p.loc["unplaceable", "geocoded_from"] is None
+
+
+def test_bundled_data_is_clean_and_large_enough():
+    directory = load_directory(DATA)
+    assert directory.problems == []
+    assert len(directory.providers) >= 50
+
+
+def run_cli(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_validate_cli_exits_0_on_the_bundled_data():
+    code, out, err = run_cli("validate", str(DATA))
+    assert (code, out) == (0, "")
+    assert "ok:" in err
+
+
+def test_validate_cli_names_each_broken_row(tmp_path):
+    """The issue's list: duplicate id, bad state, inverted and negative price, javascript: URL,
+    unknown route, missing name — each named by its line, no traceback."""
+    folder = tmp_path / "broken"
+    shutil.copytree(DATA, folder)
+    lines = (folder / "providers.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    import csv
+    first = next(csv.DictReader([lines[0], lines[1]]))
+
+    def variant(**changes):
+        row = dict(first, **changes)
+        out = io.StringIO()
+        csv.DictWriter(out, fieldnames=header).writerow(row)
+        return out.getvalue().rstrip("\r\n")
+
+    broken = [
+        variant(),  # duplicate id
+        variant(provider_id="bad-state", state="ZZ"),
+        variant(provider_id="inverted", price_low_usd="900", price_high_usd="100", price_unit="session",
+                price_source_url=first["source_urls"].split(";")[0]),
+        variant(provider_id="negative", price_low_usd="-1", price_unit="session",
+                price_source_url=first["source_urls"].split(";")[0]),
+        variant(provider_id="js-url", website="javascript:alert(1)"),
+        variant(provider_id="bad-route", routes="iv;teleportation"),
+        variant(provider_id="no-name", name=""),
+    ]
+    (folder / "providers.csv").write_text("\n".join(lines + broken) + "\n")
+    code, out, err = run_cli("validate", str(folder))
+    assert code == 1
+    assert "Traceback" not in out + err
+    expected_lines = range(len(lines) + 1, len(lines) + 1 + len(broken))
+    reported = {int(line.split(":")[1]) for line in out.splitlines()}
+    assert reported == set(expected_lines)
+    assert all(line.startswith("providers.csv:") for line in out.splitlines())
+
+
+def test_validate_cli_missing_folder(tmp_path):
+    code, out, err = run_cli("validate", str(tmp_path / "missing"))
+    assert code == 1 and "data folder not found" in out
