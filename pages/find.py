@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from vetting import filters as F
+from vetting.checklists import criteria, default_weights
 from vetting.find import SORTS, enrich, find
 from vetting.mapdata import SETTING_COLOURS, provider_points, state_outlines
 from vetting.vocab import CARE_SETTINGS, CONDITIONS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
@@ -23,7 +24,7 @@ if not params and "find_params" in st.session_state:
     params = st.session_state["find_params"]  # coming back from another page keeps the view
 state, notes = F.parse_params(params)
 if st.session_state.get("find_params_seen") != params:
-    for key in ("route", "supervision", "setting", "insurance", "condition"):
+    for key in ("route", "supervision", "setting", "insurance", "condition", "must_have"):
         st.session_state[f"f_{key}"] = state.get(key, [])
     st.session_state["f_zip"] = state.get("zip", "")
     st.session_state["f_radius"] = float(state.get("radius", F.DEFAULT_RADIUS_MILES))
@@ -33,6 +34,7 @@ if st.session_state.get("find_params_seen") != params:
     st.session_state["f_closed"] = bool(state.get("closed", False))
     st.session_state["f_no_red_flags"] = bool(state.get("no_red_flags", False))
     st.session_state["f_min_grade"] = float(state.get("min_grade", 0.0))
+    st.session_state["f_must_have_known"] = bool(state.get("must_have_known", False))
     st.session_state["f_sort"] = params.get("sort") if params.get("sort") in SORTS else "grade"
 
 with st.sidebar:
@@ -57,10 +59,24 @@ with st.sidebar:
                     placeholder="No limit",
                     help="Compares the lowest per-session price; providers whose price is unknown or not per session drop out.")
     st.text_input("Name or city", key="f_q", max_chars=100)
-    has_grades = True
-    st.checkbox("No red flags", key="f_no_red_flags")
+    st.checkbox("No red flags", key="f_no_red_flags",
+                help="Hide providers where a cited source shows a problem. Unknown is never a red flag.")
     st.slider("Minimum grade", 0.0, 100.0, step=5.0, key="f_min_grade")
     st.checkbox("Include closed providers", key="f_closed")
+    checklist = criteria()
+    with st.expander("Must-haves and weights"):
+        st.multiselect("Must-have criteria", list(checklist.index), format_func=lambda c: checklist.at[c, "title"],
+                       key="f_must_have",
+                       help="Providers with a red flag on any of these drop out (a criterion that does not apply never drops anyone).")
+        st.checkbox("Also drop providers where a must-have is unknown", key="f_must_have_known")
+        st.caption("Weights change how much each criterion counts in the grade, for this session only. "
+                   "Defaults and the formula: see Methodology.")
+        defaults = default_weights()
+        for criterion_id in checklist.index:
+            st.session_state.setdefault(f"w_{criterion_id}", float(defaults[criterion_id]))
+            st.number_input(checklist.at[criterion_id, "title"], min_value=0.0, max_value=10.0, step=1.0,
+                            key=f"w_{criterion_id}", format="%.0f")
+        weights = {c: float(st.session_state[f"w_{c}"]) for c in checklist.index}
 
 # --- widgets -> state (typed values go through the same parsers as the URL) ---
 widget_params = {
@@ -72,13 +88,15 @@ widget_params = {
     "closed": "1" if st.session_state.f_closed else "",
     "no_red_flags": "1" if st.session_state.f_no_red_flags else "",
     "min_grade": "" if not st.session_state.f_min_grade else str(st.session_state.f_min_grade),
+    "must_have": st.session_state.f_must_have,
+    "must_have_known": "1" if st.session_state.f_must_have and st.session_state.f_must_have_known else "",
 }
 if st.session_state.f_zip:
     widget_params["radius"] = str(st.session_state.f_radius)
 widget_params = {k: (",".join(v) if isinstance(v, list) else v) for k, v in widget_params.items()}
 state, widget_notes = F.parse_params(widget_params)
 for note in dict.fromkeys(notes + widget_notes):
-    st.warning(note, icon=":material/warning:")
+    st.warning(ui.escape_markdown(note), icon=":material/warning:")
 
 sort_options = [s for s in SORTS if s != "distance" or "zip" in state]
 if st.session_state.get("f_sort") not in sort_options:
@@ -92,11 +110,16 @@ st.session_state["find_params"] = new_params
 st.session_state["find_params_seen"] = new_params
 
 answers = st.session_state.get("answers", [])
-enriched = enrich(directory.providers, directory.evidence, answers=answers or None)
+custom_weights = weights if weights != default_weights() else None
+if custom_weights:
+    st.info("Grades use your own weights (set under *Must-haves and weights*), for this session only.",
+            icon=":material/tune:")
+enriched = enrich(directory.providers, directory.evidence, answers=answers or None, weights=custom_weights,
+                  must_have=state.get("must_have"), must_have_known=bool(state.get("must_have_known")))
 results, view = find(enriched, state, sort=st.session_state.f_sort)
 st.session_state["find_provider_ids"] = results["provider_id"].tolist()
 
-st.subheader(F.describe(state, view.count))
+st.subheader(ui.escape_markdown(F.describe(state, view.count)))
 st.radio("Sort by", sort_options, key="f_sort", horizontal=True,
          format_func={"grade": "Grade", "distance": "Distance", "name": "Name"}.get)
 st.caption("Order: " + SORTS[st.session_state.f_sort])
@@ -131,8 +154,6 @@ table = pd.DataFrame({
     "website": results["website"],
     "checked_on": pd.to_datetime(results["checked_on"], errors="coerce"),
 })
-if "grade" not in results:
-    table = table.drop(columns=["grade", "red_flags", "coverage"])
 if "zip" not in state:
     table = table.drop(columns=["distance_miles"])
 
@@ -163,7 +184,7 @@ chosen = [table["provider_id"].iloc[i] for i in selection.selection.rows] if sel
 if chosen:
     names = dict(zip(results["provider_id"], results["name"]))
     for provider_id in chosen[:6]:
-        st.page_link("pages/provider.py", label=f"Open {names[provider_id]}", icon=":material/open_in_new:",
+        st.page_link("pages/provider.py", label="Open " + ui.escape_markdown(names[provider_id]), icon=":material/open_in_new:",
                      query_params={"provider": provider_id})
     if hasattr(ui, "shortlist_add"):
         ui.shortlist_add(chosen)
@@ -207,4 +228,5 @@ with remote_col:
         st.caption("None in the current results.")
     for _, row in remote.head(30).iterrows():
         served = ", ".join(split_list(row["states_served"])) or "states not listed"
-        st.page_link("pages/provider.py", label=f"{row['name']} — {served}"[:120], query_params={"provider": row["provider_id"]})
+        st.page_link("pages/provider.py", label=ui.escape_markdown(f"{row['name']} — {served}"[:120]),
+                     query_params={"provider": row["provider_id"]})

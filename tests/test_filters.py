@@ -129,3 +129,27 @@ def test_empty_result_names_the_most_restrictive_filter(enriched):
     assert view.count == 0
     key, without = F.most_restrictive(view, state)
     assert key in ("route", "state") and without == 1
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({}, {"flagged", "met", "silent"}),
+    ({"must_have": "medical_screening"}, {"met", "silent"}),
+    ({"must_have": "medical_screening", "must_have_known": "1"}, {"met"}),
+    ({"must_have": "rems_compliance", "must_have_known": "1"}, {"flagged", "met", "silent"}),  # applies to none
+    ({"no_red_flags": "1"}, {"met", "silent"}),
+    ({"min_grade": "51"}, {"met"}),
+])
+def test_must_have_and_grade_filters(tmp_path, params, expected):
+    from tests.factories import evidence
+    from vetting.find import enrich
+
+    folder = write_directory(tmp_path, [provider("flagged"), provider("met"), provider("silent")],
+                             [evidence("flagged", "medical_screening", "red_flag"),
+                              evidence("met", "medical_screening", "met")])
+    directory = load_directory(folder)
+    state, notes = F.parse_params(params)
+    assert notes == []
+    enriched = enrich(directory.providers, directory.evidence, must_have=state.get("must_have"),
+                      must_have_known=bool(state.get("must_have_known")))
+    result, _view = find(enriched, state)
+    assert set(result["provider_id"]) == expected

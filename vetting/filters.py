@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import geo
 from .insurance import PAYER_LABELS, accepts_insurance, parse_payer, payer_ids
-from .vocab import CARE_SETTINGS, CONDITIONS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
+from .vocab import CARE_SETTINGS, CONDITIONS, CRITERION_IDS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
 
 DEFAULT_RADIUS_MILES = 50.0
 MAX_RADIUS_MILES = 3000.0
@@ -37,6 +37,7 @@ class Context:
     """Values derived once per view that several filters need (location of the user's ZIP)."""
     zip_location: tuple[float, float, str] | None = None
     radius: float = DEFAULT_RADIUS_MILES
+    must_have_known: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,11 +233,16 @@ FILTERS: list[Filter] = [
     Filter("min_grade", "Minimum grade", False, _parse_min_grade,
            lambda p, v, c: (p["grade"] >= v).fillna(False), lambda v, c: f"graded {v:g} or above"),
 ]
+FILTERS.append(Filter(
+    "must_have", "Must-have criteria", True, _choice({c: c for c in CRITERION_IDS}, "criterion"),
+    lambda p, v, c: p["keeps_must_haves"] if "keeps_must_haves" in p else pd.Series(True, index=p.index),
+    lambda v, c: ("without a red flag or an unknown on " if c.must_have_known else "without a red flag on ")
+    + _words([x.replace("_", " ") for x in v], {}, "or")))
 FILTERS_BY_KEY = {f.key: f for f in FILTERS}
 # Words read best with where before who pays: "offering IV within 50 miles of 78701 that accept Aetna".
 DESCRIBE_ORDER = ("route", "supervision", "setting", "zip", "state", "insurance", "condition", "max_price", "q",
-                  "no_red_flags", "min_grade", "closed")
-EXTRA_PARAMS = ("radius",)  # read by the zip filter's context, not a filter of its own
+                  "no_red_flags", "min_grade", "must_have", "closed")
+EXTRA_PARAMS = ("radius", "must_have_known")  # modify another filter, not filters of their own
 
 
 def parse_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -271,6 +277,11 @@ def parse_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
             state["radius"] = value
         except (TypeError, ValueError):
             notes.append(f"Ignored radius={str(radius)[:40]!r}: must be a number of miles from 1 to {MAX_RADIUS_MILES:g}.")
+    if params.get("must_have_known") not in (None, ""):
+        try:
+            state["must_have_known"] = _parse_flag(str(params["must_have_known"]))
+        except ValueError:
+            notes.append("Ignored must_have_known: use 1 or 0.")
     if "radius" in state and "zip" not in state:
         notes.append("A radius needs a ZIP code; it has no effect on its own.")
     return state, notes
@@ -295,7 +306,8 @@ def to_params(state: Mapping[str, Any]) -> dict[str, str]:
 
 def context_for(state: Mapping[str, Any]) -> Context:
     location = geo.zip_location(state["zip"]) if "zip" in state else None
-    return Context(zip_location=location, radius=float(state.get("radius", DEFAULT_RADIUS_MILES)))
+    return Context(zip_location=location, radius=float(state.get("radius", DEFAULT_RADIUS_MILES)),
+                   must_have_known=bool(state.get("must_have_known", False)))
 
 
 @dataclass

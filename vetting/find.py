@@ -12,6 +12,7 @@ import pandas as pd
 
 from .filters import View, apply_filters
 from .prices import per_session_prices
+from .scoring import criterion_statuses, must_have_mask, score
 
 SORTS = {
     "grade": "Grade, highest first (then name). The grade comes only from public evidence and your own "
@@ -21,17 +22,21 @@ SORTS = {
 }
 
 
-def enrich(providers: pd.DataFrame, evidence: pd.DataFrame | None = None, answers=None, weights=None) -> pd.DataFrame:
-    """Providers with per-session prices and, when the scoring module exists, their scores."""
+def enrich(providers: pd.DataFrame, evidence: pd.DataFrame | None = None, answers=None, weights=None,
+           must_have: list[str] | None = None, must_have_known: bool = False) -> pd.DataFrame:
+    """Providers with per-session prices, their scores and, when must-haves are chosen, whether
+    each keeps them (`keeps_must_haves`, read by the must_have filter)."""
     enriched = providers.join(per_session_prices(providers))
-    try:
-        from .scoring import score
-    except ImportError:
-        return enriched
     if evidence is None:
         return enriched
     scores = score(providers, evidence, answers=answers, weights=weights)
-    return enriched.join(scores.drop(columns=["provider_id"], errors="ignore"))
+    enriched = enriched.join(scores.drop(columns=["provider_id"]))
+    if must_have:
+        statuses = criterion_statuses(providers, evidence, answers=answers)
+        keeps = must_have_mask(statuses, must_have, drop_unknown=must_have_known,
+                               provider_ids=providers["provider_id"])
+        enriched["keeps_must_haves"] = keeps.to_numpy()
+    return enriched
 
 
 def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade") -> tuple[pd.DataFrame, View]:

@@ -36,9 +36,9 @@ def provider_points(providers: pd.DataFrame) -> pd.DataFrame:
     low, high = on_site["price_per_session_low"], on_site["price_per_session_high"]
     price = pd.Series("unknown", index=on_site.index, dtype=object)
     known = low.notna()
-    price[known] = "$" + low[known].map("{:,.0f}".format)
+    price[known] = [f"${value:,.0f}" for value in low[known]]
     ranged = known & (high > low)
-    price[ranged] = price[ranged] + "–$" + high[ranged].map("{:,.0f}".format)
+    price[ranged] = [f"{text}–${value:,.0f}" for text, value in zip(price[ranged], high[ranged])]
     return pd.DataFrame({
         "name": on_site["name"],
         "lon": on_site["longitude"].round(4),
