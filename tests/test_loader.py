@@ -230,3 +230,19 @@ def test_validate_cli_names_each_broken_row(tmp_path):
 def test_validate_cli_missing_folder(tmp_path):
     code, out, err = run_cli("validate", str(tmp_path / "missing"))
     assert code == 1 and "data folder not found" in out
+
+
+def test_validate_cli_checks_the_cost_files_when_present(tmp_path):
+    folder = tmp_path / "costs"
+    shutil.copytree(DATA, folder)
+    lines = (folder / "costs.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    bad = dict.fromkeys(header, "")
+    bad.update(cost_id="inverted", low_usd="900", high_usd="100", unit="session")
+    import csv as csv_module
+    out = io.StringIO()
+    csv_module.DictWriter(out, fieldnames=header).writerow({k: v for k, v in bad.items() if k in header})
+    (folder / "costs.csv").write_text("\n".join(lines) + "\n" + out.getvalue())
+    code, out_text, _err = run_cli("validate", str(folder))
+    assert code == 1
+    assert out_text.startswith(f"costs.csv:{len(lines) + 1}:")
