@@ -119,7 +119,7 @@ enriched = enrich(directory.providers, directory.evidence, answers=answers or No
 results, view = find(enriched, state, sort=st.session_state.f_sort)
 st.session_state["find_provider_ids"] = results["provider_id"].tolist()
 
-st.subheader(ui.escape_markdown(F.describe(state, view.count)))
+st.header(ui.escape_markdown(F.describe(state, view.count)))
 st.radio("Sort by", sort_options, key="f_sort", horizontal=True,
          format_func={"grade": "Grade", "distance": "Distance", "name": "Name"}.get)
 st.caption("Order: " + SORTS[st.session_state.f_sort])
@@ -192,7 +192,7 @@ else:
     st.caption("Select rows (the box at the left of a row) to open a provider's page or add it to your shortlist.")
 
 # --- map: on-site providers, drawn over state outlines so it needs no tile server ---
-st.subheader("Map")
+st.header("Map")
 points = provider_points(results)
 map_col, remote_col = st.columns([3, 2])
 with map_col:

@@ -60,7 +60,7 @@ def test_default_view_lists_every_open_provider():
         open_ids = {r["provider_id"] for r in csv.DictReader(handle) if r["status"] != "closed"}
     assert shown_ids(at) == open_ids
     assert len(open_ids) >= 50
-    assert at.subheader[0].value.startswith(f"{len(open_ids)} providers")
+    assert at.header[0].value.startswith(f"{len(open_ids)} providers")
 
 
 def test_query_params_reproduce_the_issue_example():
@@ -68,7 +68,7 @@ def test_query_params_reproduce_the_issue_example():
     expected = expected_iv_in_clinic_near_10001()
     assert expected, "the bundled data should have IV clinics near 10001"
     assert shown_ids(at) == expected
-    assert "within 100 miles of 10001" in at.subheader[0].value
+    assert "within 100 miles of 10001" in at.header[0].value
 
 
 def test_changing_a_filter_changes_the_table_and_the_url():

@@ -25,7 +25,7 @@ def hostile_dir(tmp_path, monkeypatch):
 
 
 def all_markdown(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader]
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader] + [h.value for h in at.header]
     parts += [w.value for w in at.warning] + [i.value for i in at.info]
     return "\n".join(parts)
 
