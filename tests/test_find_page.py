@@ -77,7 +77,7 @@ def test_changing_a_filter_changes_the_table_and_the_url():
     at.multiselect(key="f_route").set_value(["esketamine_nasal"]).run()
     after = shown_ids(at)
     assert after and after < before
-    assert at.query_params["route"] == ["esketamine_nasal"]
+    assert at.query_params["route"] in ("esketamine_nasal", ["esketamine_nasal"])
     with open(DATA / "providers.csv", encoding="utf-8") as handle:
         spravato = {r["provider_id"] for r in csv.DictReader(handle)
                     if "esketamine_nasal" in r["routes"].split(";") and r["status"] != "closed"}
@@ -92,7 +92,7 @@ def test_changing_a_filter_changes_the_table_and_the_url():
 ])
 def test_bad_query_params_are_ignored_with_a_visible_note(params, note):
     at = run_find(params)
-    assert any(note in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any(note in w.value.replace("\\", "") for w in at.warning), [w.value for w in at.warning]
     assert len(at.dataframe) == 1
 
 
