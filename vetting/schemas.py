@@ -76,6 +76,8 @@ class ProviderSchema(pa.DataFrameModel):
     state: Series[str] = pa.Field(nullable=True, isin=list(US_STATES),
                                   description="Two-letter USPS code of the clinic's state (50 states and DC).")
     zip: Series[str] = pa.Field(nullable=True, str_matches=ZIP_PATTERN, description="Five-digit US ZIP code of the clinic.")
+    location_note: Series[str] = pa.Field(nullable=True,
+                                          description="How the location was determined when no cited page states an address (e.g. inferred from the provider's name).")
     latitude: Series[float] = pa.Field(nullable=True, ge=-90, le=90,
                                        description="Latitude; when empty it is geocoded offline from the ZIP, or else from city and state.")
     longitude: Series[float] = pa.Field(nullable=True, ge=-180, le=180,
@@ -101,6 +103,8 @@ class ProviderSchema(pa.DataFrameModel):
                                        description="Conditions it says it treats, `;`-separated: " + ", ".join(CONDITIONS) + ".")
     evidence_note: Series[str] = pa.Field(nullable=True,
                                           description="When no evidence row exists: what its pages were checked for and did not show.")
+    notes: Series[str] = pa.Field(nullable=True,
+                                  description="What a reader should know about the row itself, e.g. weak or third-party sourcing.")
     source_urls: Series[str] = pa.Field(description="Pages the row's facts come from, `;`-separated.")
     checked_on: Series[str] = pa.Field(str_matches=DATE_PATTERN, description="Date (YYYY-MM-DD) the sources were last read.")
 
