@@ -246,3 +246,27 @@ def test_validate_cli_checks_the_cost_files_when_present(tmp_path):
     code, out_text, _err = run_cli("validate", str(folder))
     assert code == 1
     assert out_text.startswith(f"costs.csv:{len(lines) + 1}:")
+
+
+def test_validate_stale_lists_old_facts_only(tmp_path):
+    write_directory(tmp_path, [provider("fresh", checked_on="2026-11-01"), provider("old", checked_on="2024-01-15")],
+                    [evidence("old", "medical_screening", checked_on="2024-01-15"),
+                     evidence("fresh", "medical_screening", checked_on="2026-11-01")])
+    code, out, err = run_cli("validate", "--stale", "365", str(tmp_path))
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("providers.csv:3:checked_on: old checked on 2024-01-15")
+    assert lines[1].startswith("evidence.csv:2:checked_on: old medical_screening checked on 2024-01-15")
+    assert "2 fact(s)" in err
+
+
+def test_closed_providers_are_hidden_by_default(tmp_path):
+    from tests.factories import SOURCE
+    from vetting.filters import parse_params
+    from vetting.find import enrich, find
+
+    write_directory(tmp_path, [provider("open"), provider("shut", status="closed", status_source_url=SOURCE)])
+    enriched = enrich(load_directory(tmp_path).providers)
+    assert set(find(enriched, {})[0]["provider_id"]) == {"open"}
+    assert set(find(enriched, parse_params({"closed": "1"})[0])[0]["provider_id"]) == {"open", "shut"}
