@@ -6,6 +6,7 @@ Pages stay thin: they read widgets and query params, call `vetting`, and render 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import streamlit as st
@@ -15,6 +16,27 @@ from vetting.schemas import is_http_url
 
 APP_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = APP_DIR / "data"
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Streamlit runs a folder named `pages/` as a legacy multipage app until some session calls
+    st.navigation; so when the first visit after the server starts is a deep link (e.g.
+    /provider?provider=x), that page would run without app.py: no navigation, no safety notice.
+    Switch the legacy mode off and, if this page was run directly, rerun through app.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if not PagesManager.uses_pages_directory:
+        return
+    PagesManager.uses_pages_directory = False
+    frame = sys._getframe(1)
+    while frame is not None:
+        if Path(frame.f_code.co_filename).resolve() == APP_DIR / "app.py":
+            return
+        frame = frame.f_back
+    st.rerun()
+
+
+_leave_legacy_pages_mode()
 
 SAFETY_NOTICE = (
     "This directory is information, not medical advice: talk to a clinician about your own care. "
@@ -70,3 +92,97 @@ _MARKDOWN_SPECIALS = "\\`*_{}[]<>()#+-.!|~$:"
 def escape_markdown(text: str) -> str:
     """Make any text render literally in st.markdown (no links, HTML, emphasis or LaTeX)."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+# --- Shortlist: kept in the session and mirrored in the URL as ?shortlist=id1,id2 ---------------
+
+from streamlit.errors import StreamlitPageNotFoundError  # noqa: E402  (imports of the shortlist helpers below)
+
+from vetting import shortlist as _shortlist  # noqa: E402
+
+SHORTLIST_KEY = "shortlist"
+_SHORTLIST_NOTES = "shortlist_notes"
+_SHORTLIST_FLASH = "shortlist_flash"
+
+
+def _known_provider_ids() -> list[str]:
+    return directory().providers["provider_id"].tolist()
+
+
+def shortlist_ids() -> list[str]:
+    """The session's shortlist. The first call in a session reads ?shortlist= (a shared link);
+    ids not in the directory are dropped and a note is kept for `show_shortlist_notes`."""
+    if SHORTLIST_KEY not in st.session_state:
+        raw = st.query_params.get_all(_shortlist.PARAM)
+        ids, notes = _shortlist.parse_param(raw or None, _known_provider_ids())
+        st.session_state[SHORTLIST_KEY] = ids
+        st.session_state[_SHORTLIST_NOTES] = notes
+    return list(st.session_state[SHORTLIST_KEY])
+
+
+def show_shortlist_notes() -> None:
+    """Show, once, what was dropped from a shared shortlist link."""
+    for note in st.session_state.pop(_SHORTLIST_NOTES, []):
+        st.warning(escape_markdown(note), icon=":material/link_off:")
+
+
+def shortlist_query() -> dict[str, str]:
+    """{"shortlist": "id1,id2"} to merge into a page's own query params, or {} when it is empty."""
+    value = _shortlist.to_param(shortlist_ids())
+    return {_shortlist.PARAM: value} if value else {}
+
+
+def sync_shortlist_param() -> None:
+    """Write the shortlist into the URL (?shortlist=id1,id2), or remove the parameter when it is empty."""
+    value = _shortlist.to_param(shortlist_ids())
+    if value:
+        if st.query_params.get(_shortlist.PARAM) != value:
+            st.query_params[_shortlist.PARAM] = value
+    elif _shortlist.PARAM in st.query_params:
+        del st.query_params[_shortlist.PARAM]
+
+
+def shortlist_add(ids) -> list[str]:
+    """Add providers to the shortlist; harmless to repeat (ids already in it change nothing).
+
+    Shows and returns a note when some were not added (full at MAX_SHORTLIST, or unknown)."""
+    updated, notes = _shortlist.add(shortlist_ids(), list(ids), _known_provider_ids())
+    st.session_state[SHORTLIST_KEY] = updated
+    for note in notes:
+        st.warning(escape_markdown(note), icon=":material/playlist_add:")
+    sync_shortlist_param()
+    return notes
+
+
+def shortlist_remove(ids) -> None:
+    """Take providers off the shortlist (ids not in it are ignored)."""
+    st.session_state[SHORTLIST_KEY] = _shortlist.remove(shortlist_ids(), list(ids))
+    sync_shortlist_param()
+
+
+def _toggle_shortlist(provider_id: str) -> None:
+    # A button callback: runs before the rerun, so the button's label is right on the next run.
+    if provider_id in shortlist_ids():
+        st.session_state[SHORTLIST_KEY] = _shortlist.remove(shortlist_ids(), [provider_id])
+    else:
+        updated, notes = _shortlist.add(shortlist_ids(), [provider_id], _known_provider_ids())
+        st.session_state[SHORTLIST_KEY] = updated
+        st.session_state[_SHORTLIST_FLASH] = notes
+
+
+def shortlist_toggle(provider_id: str) -> None:
+    """An "Add to shortlist" / "Remove from shortlist" button for one provider, with a link to Compare."""
+    inside = provider_id in shortlist_ids()
+    st.button("Remove from shortlist" if inside else "Add to shortlist", key=f"shortlist_toggle_{provider_id}",
+              icon=":material/playlist_remove:" if inside else ":material/playlist_add:",
+              on_click=_toggle_shortlist, args=(provider_id,))
+    for note in st.session_state.pop(_SHORTLIST_FLASH, []):
+        st.warning(escape_markdown(note), icon=":material/playlist_add:")
+    count = len(shortlist_ids())
+    if count and (APP_DIR / "pages/compare.py").exists():
+        try:
+            st.page_link("pages/compare.py", label=f"Compare your shortlist ({count} of {_shortlist.MAX_SHORTLIST})",
+                         icon=":material/compare:")
+        except StreamlitPageNotFoundError:  # rendered outside app.py's navigation (a test script)
+            st.caption(f"In your shortlist: {count} of {_shortlist.MAX_SHORTLIST}. Open Compare & shortlist to compare.")
+    sync_shortlist_param()

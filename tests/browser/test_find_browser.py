@@ -12,3 +12,17 @@ def test_find_page_shows_table_and_map(page, app_url):
     assert heading.is_visible()
     assert "988" in page.inner_text("body")
     assert page.dialogs == []
+
+
+def test_deep_link_as_first_visit_still_runs_through_app_py(page):
+    """A fresh server whose first visitor opens /provider directly: the page still gets the
+    navigation and the safety notice (Streamlit's legacy pages/ mode is switched off)."""
+    from tests.browser.server import streamlit_server
+
+    with streamlit_server() as url:
+        page.goto(url + "/provider?provider=ketamine-north-duluth")
+        page.get_by_text("Facts and sources").wait_for(timeout=60_000)
+        main = page.inner_text("[data-testid='stMain']")
+        assert "988" in main and "not medical advice" in main
+        links = page.eval_on_selector_all("[data-testid='stSidebarNavLink']", "els => els.map(e => e.innerText)")
+        assert any("Find providers" in text for text in links), links
