@@ -15,6 +15,7 @@ PAGES = [
     ("pages/costs.py", "Costs", ":material/payments:", "costs"),
     ("pages/compare.py", "Compare & shortlist", ":material/compare:", "compare"),
     ("pages/audit.py", "Audit a claim", ":material/fact_check:", "audit"),
+    ("pages/suggest.py", "Suggest a correction", ":material/edit_note:", "suggest"),
     ("pages/methodology.py", "Methodology", ":material/rule:", "methodology"),
     ("pages/data.py", "Data & sources", ":material/dataset:", "data"),
 ]
@@ -26,4 +27,8 @@ pages = [
 ]
 navigation = st.navigation(pages)
 ui.safety_notice()
+# A shared ?shortlist= link joins the session on any page and stays in the URL.
+ui.shortlist_ids()
+ui.show_shortlist_notes()
+ui.sync_shortlist_param()
 navigation.run()

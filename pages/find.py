@@ -19,11 +19,13 @@ if directory.problems:
             "see **Data & sources** for the list.", icon=":material/info:")
 
 # --- URL -> widgets (a new URL, e.g. a shared link, sets the widgets; later edits write the URL) ---
-params = st.query_params.to_dict()
+params = {k: v for k, v in st.query_params.to_dict().items() if k != "shortlist"}
 if not params and "find_params" in st.session_state:
     params = st.session_state["find_params"]  # coming back from another page keeps the view
 state, notes = F.parse_params(params)
-if st.session_state.get("find_params_seen") != params:
+# Widgets follow the URL when it changed (a shared link), and are restored when coming back from
+# another page (Streamlit forgets the values of widgets that were not on the page).
+if st.session_state.get("find_params_seen") != params or "f_route" not in st.session_state:
     for key in ("route", "supervision", "setting", "insurance", "condition", "must_have"):
         st.session_state[f"f_{key}"] = state.get(key, [])
     st.session_state["f_zip"] = state.get("zip", "")
@@ -104,8 +106,9 @@ if st.session_state.get("f_sort") not in sort_options:
 new_params = F.to_params(state)
 if st.session_state.f_sort != "grade":
     new_params["sort"] = st.session_state.f_sort
-if new_params != st.query_params.to_dict():
-    st.query_params.from_dict(new_params)
+url_params = {**new_params, **ui.shortlist_query()}
+if url_params != st.query_params.to_dict():
+    st.query_params.from_dict(url_params)
 st.session_state["find_params"] = new_params
 st.session_state["find_params_seen"] = new_params
 
@@ -186,7 +189,7 @@ if chosen:
     for provider_id in chosen[:6]:
         st.page_link("pages/provider.py", label="Open " + ui.escape_markdown(names[provider_id]), icon=":material/open_in_new:",
                      query_params={"provider": provider_id})
-    if hasattr(ui, "shortlist_add"):
+    if st.button(f"Add {len(chosen)} selected to shortlist", icon=":material/playlist_add:"):
         ui.shortlist_add(chosen)
 else:
     st.caption("Select rows (the box at the left of a row) to open a provider's page or add it to your shortlist.")

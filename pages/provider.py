@@ -91,8 +91,7 @@ def seed_citation(citations) -> str:
 
 # --- header and grade ---
 st.title(ui.escape_markdown(row["name"]))
-if hasattr(ui, "shortlist_toggle"):
-    ui.shortlist_toggle(provider_id)
+ui.shortlist_toggle(provider_id)
 scores = scoring.score(one, evidence, answers=answers or None).iloc[0]
 public_scores = scoring.score(one, evidence).iloc[0]
 statuses = scoring.criterion_statuses(one, evidence, answers=answers or None)

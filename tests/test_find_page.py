@@ -105,3 +105,14 @@ def test_empty_result_says_which_filter_removed_the_most():
 def test_safety_notice_on_the_page():
     at = run_find()
     assert any("988" in c.value and "911" in c.value and "not medical advice" in c.value for c in at.caption)
+
+
+def test_filters_survive_a_visit_to_another_page():
+    at = run_find({"route": "esketamine_nasal"})
+    before = shown_ids(at)
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception
+    at.switch_page("pages/find.py").run()
+    assert not at.exception
+    assert at.multiselect(key="f_route").value == ["esketamine_nasal"]
+    assert shown_ids(at) == before
