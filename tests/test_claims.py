@@ -1,0 +1,343 @@
+"""The claim audit: red flags with their negations, answered questions, HTML reduction, report
+shapes, fuzzing and the `audit` command. Every sentence here is written for these tests."""
+
+import io
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vetting import cli
+from vetting.claims import (
+    ANSWER_IDS, ANSWERS, FLAG_IDS, FLAGS, MARK_CLOSE, MARK_OPEN, audit, looks_like_html, reduce_html, report_to_json,
+    report_to_markdown,
+)
+from vetting.vocab import CRITERION_IDS
+
+SEED_IDS = {"seed-lumin-medical-vs-nonmedical", "seed-risks-benefits-explained", "seed-innerwell-ketamine-101",
+            "seed-innerwell-myths-facts"}
+
+
+def flag_ids(text: str, **kwargs) -> set[str]:
+    return {finding.id for finding in audit(text, **kwargs).flags}
+
+
+FLAG_CASES = [
+    # (text, flag id, expected)
+    ("Our clinic guarantees lasting results after one visit.", "guarantee_or_cure", True),
+    ("Relief is guaranteed or your next session is free.", "guarantee_or_cure", True),
+    ("Ketamine cures depression for most of the people we see.", "guarantee_or_cure", True),
+    ("This miracle treatment changes lives overnight.", "guarantee_or_cure", True),
+    ("Say goodbye to anxiety forever: end your depression for good with us.", "guarantee_or_cure", True),
+    ("We never guarantee results, because every person responds differently.", "guarantee_or_cure", False),
+    ("Ketamine is not a cure, but it can open a window for change.", "guarantee_or_cure", False),
+    ("There is no guarantee that the treatment will work for you.", "guarantee_or_cure", False),
+    ("Will ketamine cure my depression?", "guarantee_or_cure", False),
+    ("Be wary of any clinic that promises a cure.", "guarantee_or_cure", False),
+    ("We guarantee your privacy and keep records secure.", "guarantee_or_cure", False),
+
+    ("Our success rate is 92%.", "inflated_efficacy", True),
+    ("Over 85% of our patients report lasting relief.", "inflated_efficacy", True),
+    ("Infusions work for 80-90% of patients with treatment-resistant depression.", "inflated_efficacy", True),
+    ("Nine out of ten patients feel better after the first series.", "inflated_efficacy", True),
+    ("Most patients recover after six infusions.", "inflated_efficacy", True),
+    ("Studies show a 70-80% response rate in treatment-resistant depression.", "inflated_efficacy", False),
+    ("About 60% of patients respond to a full series.", "inflated_efficacy", False),
+    ("Up to 80% of people may respond, though results vary.", "inflated_efficacy", False),
+    ("Most patients may feel some relief, although not everyone responds.", "inflated_efficacy", False),
+    ("Most patients recover from the infusion within 30 minutes.", "inflated_efficacy", False),
+    ("Bioavailability is about 93% by the intravenous route.", "inflated_efficacy", False),
+    ("Symptoms dropped, with 80% fewer panic attacks reported.", "inflated_efficacy", False),
+
+    ("Only 3 spots left this month, so book now before they are gone.", "pressure_tactics", True),
+    ("This limited-time offer ends Friday.", "pressure_tactics", True),
+    ("Hurry: appointments are filling up fast!", "pressure_tactics", True),
+    ("Take your time; there is no hurry to decide.", "pressure_tactics", False),
+    ("We never run limited-time offers or countdown deals.", "pressure_tactics", False),
+    ("Book a consultation whenever you are ready.", "pressure_tactics", False),
+
+    ("Join our ketamine retreat in the mountains for a week of renewal.", "recreational_framing", True),
+    ("Enjoy a blissful trip in our lounge with friends.", "recreational_framing", True),
+    ("Come get high with us in a safe space.", "recreational_framing", True),
+    ("Unlike a wellness retreat, our program is supervised medical treatment.", "recreational_framing", False),
+    ("This is medical care, not a recreational experience.", "recreational_framing", False),
+    ("Frequent recreational use has been linked to bladder problems.", "recreational_framing", False),
+
+    ("Spravato can now be delivered to your home for self-treatment.", "spravato_at_home", True),
+    ("Try at-home Spravato with our online program.", "spravato_at_home", True),
+    ("Esketamine nasal spray is available at home after a video call.", "spravato_at_home", True),
+    ("Spravato is never dispensed for home use.", "spravato_at_home", False),
+    ("Esketamine is given only in our certified office, not at home.", "spravato_at_home", False),
+    ("We offer Spravato in the clinic and ketamine lozenges at home.", "spravato_at_home", False),
+
+    ("Our IV ketamine infusions are FDA-approved for depression.", "fda_overclaim", True),
+    ("Ketamine is approved by the FDA to treat anxiety and PTSD.", "fda_overclaim", True),
+    ("Our compounded ketamine lozenges are FDA approved for mental health.", "fda_overclaim", True),
+    ("Spravato (esketamine) is FDA-approved for treatment-resistant depression.", "fda_overclaim", False),
+    ("Ketamine has been FDA-approved as an anesthetic since 1970.", "fda_overclaim", False),
+    ("Ketamine is not FDA-approved for depression; it is used off-label.", "fda_overclaim", False),
+
+    ("The treatment has no side effects.", "minimizes_risk", True),
+    ("Ketamine is not addictive.", "minimizes_risk", True),
+    ("Our infusions are completely safe and risk-free.", "minimizes_risk", True),
+    ("There are no serious or lasting side effects.", "minimizes_risk", True),
+    ("Ketamine carries a low risk of addiction when used in a clinic.", "minimizes_risk", False),
+    ("Ketamine is not without risk, and we discuss side effects openly.", "minimizes_risk", False),
+    ("Most people have few or no side effects beyond mild nausea.", "minimizes_risk", False),
+    ("Book a no-risk consultation to ask your questions.", "minimizes_risk", False),
+    ("It is a myth that ketamine has no side effects.", "minimizes_risk", False),
+]
+
+
+@pytest.mark.parametrize("text, flag_id, expected", FLAG_CASES)
+def test_flag(text, flag_id, expected):
+    assert (flag_id in flag_ids(text)) is expected
+
+
+def test_every_flag_has_cases_both_ways():
+    for flag_id in FLAG_IDS:
+        outcomes = {expected for _, case_id, expected in FLAG_CASES if case_id == flag_id}
+        assert outcomes == {True, False}, flag_id
+
+
+def test_inflated_efficacy_reports_the_number_and_the_reference_range():
+    finding = next(f for f in audit("Our clinic has a 95% success rate.").flags if f.id == "inflated_efficacy")
+    assert "95" in finding.detail and "40" in finding.detail and "70" in finding.detail
+
+
+ANSWER_CASES = [
+    ("Before your first visit we review your medical history and current medications.", "screening_described", True),
+    ("We screen every patient for heart disease and psychosis.", "screening_described", True),
+    ("Sessions take place in a calm room with soft lighting.", "screening_described", False),
+
+    ("Infusions are given by a registered nurse under Ana Ruiz, MD.", "licensed_clinicians_named", True),
+    ("Our psychiatrists meet every patient before treatment.", "licensed_clinicians_named", True),
+    ("Our trained guides will accompany your journey.", "licensed_clinicians_named", False),
+    ("You do not need a referral from your psychiatrist.", "licensed_clinicians_named", False),
+    ("Our office is in Baltimore, MD 21201.", "licensed_clinicians_named", False),
+
+    ("A nurse monitors your blood pressure and oxygen throughout the session.", "monitoring_described", True),
+    ("You will have weekly video check-ins with your clinician.", "monitoring_described", True),
+    ("Relax with headphones and an eye mask.", "monitoring_described", False),
+
+    ("If you feel nauseous, we can give anti-nausea medication right away.", "adverse_reaction_handling", True),
+    ("The clinic keeps emergency equipment on site and staff trained in ACLS.", "adverse_reaction_handling", True),
+    ("Side effects include dizziness and nausea.", "adverse_reaction_handling", False),
+
+    ("Each series includes integration sessions with a therapist.", "integration_support", True),
+    ("We can refer you to a therapist in our local network.", "integration_support", True),
+    ("We suggest keeping a journal.", "integration_support", False),
+
+    ("Dr. Okafor supervises every infusion in person.", "supervisor_named", True),
+    ("Our medical director, Dr. Lindqvist, oversees all treatment plans.", "supervisor_named", True),
+    ("Nurses will monitor you during the session.", "supervisor_named", False),
+    ("A physician supervises treatment.", "supervisor_named", False),
+
+    ("We give IV infusions dosed at 0.5 mg/kg over 40 minutes.", "protocol_described", True),
+    ("The initial series of six infusions runs over two to three weeks, then boosters as needed.",
+     "protocol_described", True),
+    ("We offer IV infusions.", "protocol_described", False),
+    ("Take the lozenge or the tablet at home.", "protocol_described", False),
+
+    ("A single infusion costs $450.", "price_stated", True),
+    ("Contact us for pricing.", "price_stated", False),
+
+    ("We do not accept insurance but provide a superbill.", "insurance_stated", True),
+    ("HSA and FSA cards are welcome.", "insurance_stated", True),
+    ("Parking is free for all visitors.", "insurance_stated", False),
+]
+
+
+@pytest.mark.parametrize("text, answer_id, expected", ANSWER_CASES)
+def test_answer(text, answer_id, expected):
+    report = audit(text)
+    assert (report.answers[answer_id] is not None) is expected
+
+
+def test_every_answer_has_cases_both_ways():
+    for answer_id in ANSWER_IDS:
+        outcomes = {expected for _, case_id, expected in ANSWER_CASES if case_id == answer_id}
+        assert outcomes == {True, False}, answer_id
+
+
+def test_a_question_in_the_text_answers_nothing():
+    report = audit("How do you handle adverse reactions?")
+    assert report.answers["adverse_reaction_handling"] is None
+
+
+def test_answer_span_points_at_the_answering_words():
+    text = "Payment first. A session costs $500 today."
+    match = audit(text).answers["price_stated"]
+    assert text[match.start:match.end] == "$500"
+
+
+@pytest.mark.parametrize("flag_id", FLAG_IDS)
+def test_flag_metadata_cites_a_seed_and_a_criterion(flag_id):
+    info = FLAGS[flag_id]
+    assert info.source_id in SEED_IDS and info.section and info.criterion_id in CRITERION_IDS
+    assert info.label and info.why.endswith(".")
+
+
+@pytest.mark.parametrize("answer_id", ANSWER_IDS)
+def test_answer_metadata_cites_a_seed_and_a_criterion(answer_id):
+    info = ANSWERS[answer_id]
+    assert info.source_id in SEED_IDS and info.section and info.criterion_id in CRITERION_IDS
+    assert info.question.endswith("?")
+
+
+# ---------------------------------------------------------------- HTML
+
+@pytest.mark.parametrize("html, present, absent", [
+    ("<p>Visible words</p><script>var hidden = 'guarantee results';</script>", "Visible words", "hidden"),
+    ("<style>p { color: red }</style><p>Shown</p>", "Shown", "color"),
+    ("<head><title>Tab title</title><meta charset=utf-8></head><body><p>Body text</p></body>", "Body text", "Tab title"),
+    ("<template><p>Later</p></template><p>Now</p>", "Now", "Later"),
+    ("<noscript>Enable JS</noscript><div>Main</div>", "Main", "Enable JS"),
+    ("<p>Fish &amp; chips &lt;3 caf&eacute;</p>", "Fish & chips <3 café", "&amp;"),
+    ("<!-- a comment --><p>After comment</p>", "After comment", "comment -->"),
+])
+def test_reduce_html_keeps_visible_text_only(html, present, absent):
+    text = reduce_html(html)
+    assert present in text and absent not in text
+
+
+def test_block_tags_become_lines():
+    assert reduce_html("<h1>Title</h1><p>One</p><ul><li>A</li><li>B</li></ul>").split("\n") == ["Title", "One", "A", "B"]
+
+
+def test_html_flags_point_into_the_reduced_text():
+    html = "<html><body><script>guaranteed results</script><p>Results are guaranteed.</p></body></html>"
+    report = audit(html, is_html=True)
+    assert report.text == "Results are guaranteed."
+    finding = next(f for f in report.flags if f.id == "guarantee_or_cure")
+    assert report.text[finding.start:finding.end] == "Results are guaranteed"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("<!DOCTYPE html><html><body><p>Hi</p></body></html>", True),
+    ("<div>Hello</div>", True),
+    ("We use <img src=x onerror=alert(1)> in examples", False),
+    ("5 < 7 and 9 > 3", False),
+])
+def test_looks_like_html(text, expected):
+    assert looks_like_html(text) is expected
+
+
+def test_plain_text_is_never_reduced():
+    text = "Plain <b>text</b> stays & as it is"
+    assert audit(text, is_html=False).text == text
+
+
+# ---------------------------------------------------------------- report shapes
+
+def test_json_shape_is_exact():
+    data = report_to_json(audit("We guarantee results. A session costs $400.", source="page.txt"))
+    assert set(data) == {"source", "flags", "answers"} and data["source"] == "page.txt"
+    assert data["flags"] and all(set(f) == {"id", "start", "end", "excerpt", "why", "source_id"} for f in data["flags"])
+    assert set(data["answers"]) == set(ANSWER_IDS) and data["answers"]["price_stated"] is True
+    json.dumps(data)
+
+
+def test_findings_are_ordered_by_position():
+    report = audit("No side effects at all. Only 2 spots left! We guarantee results.")
+    starts = [f.start for f in report.flags]
+    assert starts == sorted(starts) and [f.id for f in report.flags] == [
+        "minimizes_risk", "pressure_tactics", "guarantee_or_cure"]
+
+
+def test_markdown_report_lists_findings_and_open_questions_without_html():
+    text = "We guarantee results <script>alert(1)</script>."
+    markdown = report_to_markdown(audit(text, is_html=False), {"seed-innerwell-ketamine-101": "https://helloinnerwell.com"})
+    assert "Guarantees results" in markdown and "https://helloinnerwell.com" in markdown
+    assert ANSWERS["price_stated"].question in markdown
+    # the pasted tag appears only inside a fenced code block, never as page markup we produced
+    fenced = markdown.split("```")
+    assert all("<script>" not in part for part in fenced[0::2])
+
+
+def test_excerpt_is_bounded_and_marks_the_match():
+    text = ("filler words " * 40) + "we guarantee results " + ("more filler " * 40)
+    finding = audit(text).flags[0]
+    assert len(finding.excerpt) <= 200
+    assert MARK_OPEN + text[finding.start:finding.end] + MARK_CLOSE in finding.excerpt
+
+
+# ---------------------------------------------------------------- fuzzing
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(), st.sampled_from([None, True, False]))
+def test_audit_never_raises_and_spans_are_consistent(text, is_html):
+    report = audit(text, is_html=is_html)
+    for finding in report.flags:
+        assert 0 <= finding.start < finding.end <= len(report.text)
+        assert MARK_OPEN + report.text[finding.start:finding.end] + MARK_CLOSE in finding.excerpt
+        assert len(finding.excerpt) <= 200
+    for match in report.answers.values():
+        if match:
+            assert 0 <= match.start < match.end <= len(report.text)
+            assert MARK_OPEN + report.text[match.start:match.end] + MARK_CLOSE in match.excerpt
+
+
+CLAIM_WORDS = ["guarantee", "results", "cure", "not", "never", "no", "side effects", "most", "patients", "recover",
+               "85%", "70-80%", "Spravato", "at home", "FDA-approved", "ketamine", "depression", "<p>", "</p>",
+               "<script>", "&amp;", ".", "?", "\n", ",", "Dr.", "Lee", "$", "400", "only", "spots", "left"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CLAIM_WORDS), max_size=40).map(" ".join), st.sampled_from([None, True, False]))
+def test_audit_on_claim_like_word_salad(text, is_html):
+    report = audit(text, is_html=is_html)
+    for finding in report.flags:
+        assert MARK_OPEN + report.text[finding.start:finding.end] + MARK_CLOSE in finding.excerpt
+    json.dumps(report_to_json(report))
+    report_to_markdown(report)
+
+
+# ---------------------------------------------------------------- the audit command
+
+def run_cli(args, stdin_text=""):
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["audit", *args], out=out, err=err, stdin=io.StringIO(stdin_text))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_json_one_line_per_file(tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.html"
+    first.write_text("We guarantee results.", encoding="utf-8")
+    second.write_text("<html><body><p>A session costs $300.</p><script>cure</script></body></html>", encoding="utf-8")
+    code, out, err = run_cli(["--json", str(first), str(second)])
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and err == ""
+    assert [line["source"] for line in lines] == [str(first), str(second)]
+    assert [f["id"] for f in lines[0]["flags"]] == ["guarantee_or_cure"]
+    assert lines[1]["flags"] == [] and lines[1]["answers"]["price_stated"] is True
+
+
+def test_cli_reads_stdin():
+    code, out, _ = run_cli(["--json", "-"], stdin_text="Ketamine is completely non-addictive.")
+    data = json.loads(out)
+    assert code == 0 and data["source"] == "stdin" and [f["id"] for f in data["flags"]] == ["minimizes_risk"]
+
+
+def test_cli_text_summary_lists_flags_and_questions(tmp_path):
+    path = tmp_path / "page.md"
+    path.write_text("Only 2 spots left this week!", encoding="utf-8")
+    code, out, _ = run_cli([str(path)])
+    assert code == 0 and "Pressure to sign up quickly" in out and ANSWERS["price_stated"].question in out
+
+
+@pytest.mark.parametrize("make_input, message", [
+    (lambda tmp: tmp / "missing.txt", "no such file"),
+    (lambda tmp: tmp, "is a folder"),
+    (lambda tmp: (tmp / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00") and tmp / "image.txt", "binary"),
+    (lambda tmp: (tmp / "latin.txt").write_bytes("caf\xe9".encode("latin-1")) and tmp / "latin.txt", "UTF-8"),
+    (lambda tmp: (tmp / "big.txt").write_bytes(b"a" * (2 * 1024 * 1024 + 1)) and tmp / "big.txt", "2 MB"),
+])
+def test_cli_unreadable_input_exits_2_and_continues(tmp_path, make_input, message):
+    bad = make_input(tmp_path)
+    good = tmp_path / "good.txt"
+    good.write_text("We guarantee results.", encoding="utf-8")
+    code, out, err = run_cli(["--json", str(bad), str(good)])
+    assert code == 2 and message in err
+    assert json.loads(out)["source"] == str(good)
