@@ -15,6 +15,7 @@ PAGES = {
     "audit": "/audit",
     "methodology": "/methodology",
     "data": "/data",
+    "suggest": "/suggest?provider=ketamine-north-duluth",
 }
 
 
