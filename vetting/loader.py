@@ -58,19 +58,30 @@ def read_rows(path: Path, problems: list[Problem]) -> pd.DataFrame:
         text = raw.decode("utf-8-sig", errors="replace")
         bad_line = raw[: error.start].count(b"\n") + 1
         problems.append(Problem(name, bad_line, "", "the file is not valid UTF-8; bad bytes were replaced with �"))
+    frame = parse_csv(text, name, problems)
+    if frame is None:
+        return pd.DataFrame()
+    return frame.replace({"": None})
+
+
+def parse_csv(text: str, name: str, problems: list[Problem], set_aside: str = "row set aside") -> pd.DataFrame | None:
+    """CSV text as trimmed text cells plus each record's line number (column `_line`); malformed
+    records are reported and skipped; None when the file as a whole is unusable."""
     if "\x00" in text:
         problems.append(Problem(name, 0, "", "the file looks binary (it contains NUL bytes), not CSV"))
-        return pd.DataFrame()
+        return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
+        header = [h.strip() for h in next(reader)]
     except StopIteration:
         problems.append(Problem(name, 0, "", "the file is empty (no header row)"))
-        return pd.DataFrame()
+        return None
     except csv.Error as error:
         problems.append(Problem(name, 1, "", f"unreadable header: {error}"))
-        return pd.DataFrame()
-    header = [h.strip() for h in header]
+        return None
+    if len(set(header)) != len(header):
+        problems.append(Problem(name, 1, "", "the header repeats a column name"))
+        return None
     records, lines = [], []
     while True:
         start = reader.line_num + 1
@@ -79,20 +90,16 @@ def read_rows(path: Path, problems: list[Problem]) -> pd.DataFrame:
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(Problem(name, start, "", f"unreadable row: {error}"))
+            problems.append(Problem(name, start, "", f"unreadable row: {error}; {set_aside}"))
             continue
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            problems.append(Problem(name, start, "", f"row has {len(record)} cells but the header has {len(header)}; row set aside"))
+            problems.append(Problem(name, start, "", f"row has {len(record)} cells but the header has {len(header)}; {set_aside}"))
             continue
         records.append([cell.strip() for cell in record])
         lines.append(start)
-    if len(set(header)) != len(header):
-        problems.append(Problem(name, 1, "", "the header repeats a column name"))
-        return pd.DataFrame()
-    frame = pd.DataFrame(records, columns=header, dtype=object)
-    frame = frame.replace({"": None})
+    frame = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
     frame[LINE] = lines
     return frame
 

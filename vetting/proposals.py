@@ -58,7 +58,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .loader import DATA_FILES, LINE, Directory, Problem, load_directory, read_rows, validate_frame
+from .loader import DATA_FILES, LINE, Directory, Problem, load_directory, parse_csv, read_rows, validate_frame
 from .schemas import DATE_PATTERN, NUMERIC_COLUMNS, SCHEMAS, is_http_url
 from .vocab import SOURCE_KINDS, split_list
 
@@ -147,38 +147,7 @@ def _text_cells(value) -> str | None:
 
 def _parse_text(text: str, name: str, problems: list[Problem]) -> pd.DataFrame | None:
     """The proposal's cells as text with their line numbers, or None when the file is unusable."""
-    if "\x00" in text:
-        problems.append(Problem(name, 0, "", "the file looks binary (it contains NUL bytes), not CSV"))
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        problems.append(Problem(name, 0, "", "the file is empty (no header row)"))
-        return None
-    except csv.Error as error:
-        problems.append(Problem(name, 0, "", f"unreadable header: {error}"))
-        return None
-    records, lines = [], []
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(Problem(name, start, "", f"unreadable row: {error}; row rejected"))
-            continue
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            problems.append(Problem(name, start, "", f"row has {len(record)} cells but the header has {len(header)}; row rejected"))
-            continue
-        records.append(record)
-        lines.append(start)
-    frame = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
-    frame[LINE] = lines
-    return frame
+    return parse_csv(text, name, problems, set_aside="row rejected")
 
 
 def _as_frame(proposal, name: str, problems: list[Problem]) -> pd.DataFrame | None:
