@@ -24,7 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .loader import LINE, Problem, describe_failure, read_rows
+from .loader import LINE, Problem, read_rows, validate_frame
 from .prices import per_session_prices
 from .vocab import CARE_SETTINGS, PRICE_UNITS, ROUTES, split_list
 
@@ -134,52 +134,12 @@ def known_source_ids(data_dir: str | Path) -> set[str]:
 
 
 def _validate(name: str, frame: pd.DataFrame, source_ids: set[str], problems: list[Problem]) -> pd.DataFrame:
-    """Validate rows against the file's model; bad rows are set aside and reported with their line."""
+    """Validate rows against the file's model (the loader's rules and messages), then check that
+    each row cites a known source document."""
     model = _MODELS[name]
     columns = list(model.to_schema().columns)
-    empty = pd.DataFrame({c: pd.Series(dtype="float64" if c in _NUMERIC[name] else object) for c in columns + [LINE]})
-    if frame.empty and LINE not in frame.columns:
-        return empty
-    missing = [c for c in columns if c not in frame.columns]
-    for column in missing:
-        problems.append(Problem(name, 1, column, "required column is missing; the file was not loaded"))
-    for column in frame.columns:
-        if column not in columns and column != LINE:
-            problems.append(Problem(name, 1, column, "unknown column ignored"))
-    if missing:
-        return empty
-    frame = frame[columns + [LINE]].copy()
-    bad = pd.Series(False, index=frame.index)
-    for column in _NUMERIC[name]:
-        numbers = pd.to_numeric(frame[column], errors="coerce")
-        not_numbers = frame[column].notna() & numbers.isna()
-        for index in frame.index[not_numbers]:
-            problems.append(Problem(name, int(frame.at[index, LINE]), column, f"not a number: {frame.at[index, column]!r}; row set aside"))
-        bad |= not_numbers
-        frame[column] = numbers.astype("float64")
-    frame = frame[~bad]
-    try:
-        model.validate(frame.drop(columns=[LINE]), lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        # A dataframe-wide check fails once per column of the row; report it once, for the whole row.
-        per_row = cases.groupby(["index", "check"], dropna=False)["column"].transform("nunique")
-        seen = set()
-        for case, columns_failing in zip(cases.itertuples(index=False), per_row):
-            index = case.index
-            if index is None or (isinstance(index, float) and pd.isna(index)):
-                problems.append(Problem(name, 1, str(case.column or ""), str(case.check)))
-                continue
-            whole_row = columns_failing > 1
-            column = "" if whole_row or not (isinstance(case.column, str) and case.column in frame.columns) else case.column
-            if (index, str(case.check), column) in seen:
-                continue
-            seen.add((index, str(case.check), column))
-            value = frame.at[index, column] if column else None
-            message = f"{case.check}; row set aside" if whole_row else describe_failure(str(case.check), value)
-            problems.append(Problem(name, int(frame.at[index, LINE]), column, message))
-            bad.loc[index] = True
-    frame = frame[~bad.reindex(frame.index, fill_value=False)]
+    frame = validate_frame(name, frame, problems, model=model, required=columns, numeric=_NUMERIC[name],
+                           unique_key="")
     unknown = ~frame["source_id"].isin(source_ids)
     for index in frame.index[unknown]:
         problems.append(Problem(name, int(frame.at[index, LINE]), "source_id",

@@ -104,17 +104,26 @@ def parse_csv(text: str, name: str, problems: list[Problem], set_aside: str = "r
     return frame
 
 
-def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
-    """Validate one file's rows against its schema; return the good rows, report the others."""
-    model = SCHEMAS[name]
+def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem], model=None,
+                   required: list[str] | None = None, numeric: list[str] | None = None,
+                   unique_key: str | None = None) -> pd.DataFrame:
+    """Validate one file's rows against its schema; return the good rows, report the others.
+
+    The data files' model, required, numeric and unique columns are the defaults; other files
+    (costs.csv) pass their own."""
+    model = model or SCHEMAS[name]
+    required = REQUIRED_COLUMNS.get(name, []) if required is None else required
+    numeric = NUMERIC_COLUMNS.get(name, []) if numeric is None else numeric
+    if unique_key is None:
+        unique_key = {"providers.csv": "provider_id", "sources.csv": "source_url"}.get(name)
     columns = list(model.to_schema().columns)
     if frame.empty and LINE not in frame.columns:
-        return empty_frame(name)
-    missing_required = [c for c in REQUIRED_COLUMNS[name] if c not in frame.columns]
+        return empty_frame(columns, numeric)
+    missing_required = [c for c in required if c not in frame.columns]
     if missing_required:
         for column in missing_required:
             problems.append(Problem(name, 1, column, "required column is missing; the file was not loaded"))
-        return empty_frame(name)
+        return empty_frame(columns, numeric)
     for column in frame.columns:
         if column not in columns and column != LINE:
             problems.append(Problem(name, 1, column, "unknown column ignored"))
@@ -123,16 +132,16 @@ def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem]) -> p
             frame[column] = None
     frame = frame[columns + [LINE]].copy()
     bad = pd.Series(False, index=frame.index)
-    for column in NUMERIC_COLUMNS.get(name, []):
+    for column in numeric:
         numbers = pd.to_numeric(frame[column], errors="coerce")
         not_numbers = frame[column].notna() & numbers.isna()
         for index in frame.index[not_numbers]:
-            problems.append(Problem(name, int(frame.at[index, LINE]), column, f"not a number: {frame.at[index, column]!r}"))
+            problems.append(Problem(name, int(frame.at[index, LINE]), column,
+                                    f"not a number: {frame.at[index, column]!r}; row set aside"))
         bad |= not_numbers
         frame[column] = numbers.astype("float64")
     frame = frame[~bad]
     # Duplicates keep the first row and report the later ones, so the report names the extra line.
-    unique_key = {"providers.csv": "provider_id", "sources.csv": "source_url"}.get(name)
     if unique_key:
         duplicated = frame[unique_key].notna() & frame.duplicated(unique_key, keep="first")
         for index in frame.index[duplicated]:
@@ -145,16 +154,24 @@ def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem]) -> p
         return frame.reset_index(drop=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
+    # A dataframe-wide check fails once per column of the row; report it once, for the whole row.
+    per_row = cases.groupby(["index", "check"], dropna=False)["column"].transform("nunique")
     bad_index: set = set()
-    for case in cases.itertuples(index=False):
+    seen: set = set()
+    for case, columns_failing in zip(cases.itertuples(index=False), per_row):
         index = case.index
         if index is None or (isinstance(index, float) and pd.isna(index)):
             problems.append(Problem(name, 1, str(case.column or ""), f"{case.check}"))
             continue
         bad_index.add(index)
-        column = case.column if isinstance(case.column, str) and case.column != name else ""
-        value = frame.at[index, column] if column in frame.columns else None
-        problems.append(Problem(name, int(frame.at[index, LINE]), column, describe_failure(str(case.check), value)))
+        whole_row = columns_failing > 1
+        column = "" if whole_row or not (isinstance(case.column, str) and case.column in frame.columns) else case.column
+        if (index, str(case.check), column) in seen:
+            continue
+        seen.add((index, str(case.check), column))
+        value = frame.at[index, column] if column else None
+        message = f"{case.check}; row set aside" if whole_row else describe_failure(str(case.check), value)
+        problems.append(Problem(name, int(frame.at[index, LINE]), column, message))
     return frame.drop(index=list(bad_index)).reset_index(drop=True)
 
 
@@ -173,12 +190,13 @@ def describe_failure(check: str, value) -> str:
     return f"{check}:{shown}; row set aside" if shown else f"{check}; row set aside"
 
 
-def empty_frame(name: str) -> pd.DataFrame:
-    columns = list(SCHEMAS[name].to_schema().columns) + [LINE]
-    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    for column in NUMERIC_COLUMNS.get(name, []):
-        frame[column] = frame[column].astype("float64")
-    return frame
+def empty_frame(columns: list[str], numeric: list[str] = ()) -> pd.DataFrame:
+    """No rows, but every column (and `_line`) with its type, so later steps need no special case."""
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in numeric else object) for c in list(columns) + [LINE]})
+
+
+def empty_data_frame(name: str) -> pd.DataFrame:
+    return empty_frame(list(SCHEMAS[name].to_schema().columns), NUMERIC_COLUMNS.get(name, []))
 
 
 def cross_check(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFrame,
@@ -226,7 +244,7 @@ def load_directory(data_dir: str | Path) -> Directory:
         if not path.exists():
             if data_dir.is_dir():
                 problems.append(Problem(name, 0, "", "file not found"))
-            frames[name] = empty_frame(name)
+            frames[name] = empty_data_frame(name)
             continue
         frames[name] = validate_frame(name, read_rows(path, problems), problems)
     providers, evidence = cross_check(frames["providers.csv"], frames["evidence.csv"], frames["sources.csv"], problems)
