@@ -12,6 +12,7 @@ from vetting.mapdata import SETTING_COLOURS, provider_points, state_outlines
 from vetting.vocab import CARE_SETTINGS, CONDITIONS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
 
 st.title("Find ketamine-therapy providers")
+st.caption("Filters are in the sidebar (the » button on a phone). Every provider fact links to its source on the provider page.")
 
 directory = ui.directory()
 if directory.problems:
