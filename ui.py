@@ -58,15 +58,85 @@ def _fingerprint(folder: str) -> tuple:
     return tuple(stamps)
 
 
-@st.cache_data(show_spinner="Loading the directory…")
+# cache_resource, not cache_data: one shared copy instead of a fresh unpickled copy on every rerun
+# (at 50,000 providers that copy alone costs more than the whole rerun budget). Pages treat the
+# frames as read-only; pandas' copy-on-write keeps any derived frame from changing them.
+@st.cache_resource(show_spinner="Loading the directory…", max_entries=4)
 def _load(folder: str, fingerprint: tuple) -> Directory:
     return load_directory(folder)
 
 
 def directory() -> Directory:
-    """The validated directory for this app run (cached per folder and file version)."""
+    """The validated directory for this app run (cached per folder and file version; read-only)."""
     folder = data_dir()
     return _load(folder, _fingerprint(folder))
+
+
+def _answers_key(answers) -> tuple:
+    return tuple(tuple(sorted(a.items())) for a in answers or ())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _enriched(folder: str, fingerprint: tuple, answers_key: tuple, weights_key: tuple, must_have: tuple,
+              must_have_known: bool):
+    from vetting.find import enrich
+
+    loaded = _load(folder, fingerprint)
+    return enrich(loaded.providers, loaded.evidence, answers=[dict(a) for a in answers_key] or None,
+                  weights=dict(weights_key) or None, must_have=list(must_have) or None,
+                  must_have_known=must_have_known)
+
+
+def enriched_providers(answers=None, weights: dict | None = None, must_have=None, must_have_known: bool = False):
+    """Providers with per-session prices and scores (cached per data version, answers, weights and
+    must-haves, since scoring a large directory on every rerun is wasted work; read-only)."""
+    folder = data_dir()
+    return _enriched(folder, _fingerprint(folder), _answers_key(answers), tuple(sorted((weights or {}).items())),
+                     tuple(must_have or ()), bool(must_have_known))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _found(folder: str, fingerprint: tuple, answers_key: tuple, weights_key: tuple, params_key: tuple, sort: str):
+    from vetting.filters import parse_params
+    from vetting.find import find
+
+    state, _notes = parse_params(dict(params_key))
+    enriched = _enriched(folder, fingerprint, answers_key, weights_key, tuple(state.get("must_have", ())),
+                         bool(state.get("must_have_known")))
+    return find(enriched, state, sort=sort)
+
+
+def found_providers(state: dict, sort: str, answers=None, weights: dict | None = None):
+    """(results, view) of the Find pipeline for one filter state, cached: going back to a view
+    seen before (by anyone, for the same data) costs nothing. Results are read-only."""
+    from vetting.filters import to_params
+
+    folder = data_dir()
+    return _found(folder, _fingerprint(folder), _answers_key(answers), tuple(sorted((weights or {}).items())),
+                  tuple(sorted(to_params(state).items())), sort)
+
+
+@st.cache_resource(show_spinner=False)
+def _map_store() -> dict:
+    return {}
+
+
+MAP_CACHE_ENTRIES = 32
+
+
+def map_spec(view_key: tuple, points_fn, latitude: float, longitude: float, zoom: float, tiles: bool) -> str:
+    """The map's deck.gl JSON for one view, built once per view (`view_key`: the filter state and
+    anything else that decides which providers are drawn) and data version; `points_fn` is called
+    only for a view not seen before. Shared by sessions, oldest views dropped first."""
+    from vetting.mapdata import deck_json
+
+    store = _map_store()
+    key = (data_dir(), _fingerprint(data_dir()), latitude, longitude, zoom, tiles) + tuple(view_key)
+    if key not in store:
+        while len(store) >= MAP_CACHE_ENTRIES:
+            store.pop(next(iter(store)), None)
+        store[key] = deck_json(points_fn(), latitude, longitude, zoom, tiles)
+    return store[key]
 
 
 def safety_notice() -> None:

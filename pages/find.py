@@ -1,14 +1,13 @@
 """Find providers: sidebar filters mirrored in the URL, a results table, a map of on-site providers."""
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 import ui
 from vetting import filters as F
 from vetting.checklists import criteria, default_weights
-from vetting.find import SORTS, enrich, find
-from vetting.mapdata import SETTING_COLOURS, provider_points, state_outlines
+from vetting.find import SORTS
+from vetting.mapdata import MAX_POINTS, PreparedDeck, provider_points
 from vetting.vocab import CARE_SETTINGS, CONDITIONS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
 
 st.title("Find ketamine-therapy providers")
@@ -118,9 +117,7 @@ custom_weights = weights if weights != default_weights() else None
 if custom_weights:
     st.info("Grades use your own weights (set under *Must-haves and weights*), for this session only.",
             icon=":material/tune:")
-enriched = enrich(directory.providers, directory.evidence, answers=answers or None, weights=custom_weights,
-                  must_have=state.get("must_have"), must_have_known=bool(state.get("must_have_known")))
-results, view = find(enriched, state, sort=st.session_state.f_sort)
+results, view = ui.found_providers(state, st.session_state.f_sort, answers, custom_weights)
 st.session_state["find_provider_ids"] = results["provider_id"].tolist()
 
 st.header(ui.escape_markdown(F.describe(state, view.count)))
@@ -136,30 +133,40 @@ if results.empty:
                 f"**{F.FILTERS_BY_KEY[key].label}**: without it, {without} provider(s) would show.")
     st.stop()
 
+# --- the table, one page at a time (nobody scrolls through thousands of rows; filters narrow it) ---
+PAGE_SIZE = 100
+pages_total = (len(results) - 1) // PAGE_SIZE + 1
+page_number = 1
+if pages_total > 1:
+    page_number = int(st.number_input(f"Page (of {pages_total:,}, {PAGE_SIZE} providers each)", min_value=1,
+                                      max_value=pages_total, value=1, step=1, key="f_page"))
+rows = results.iloc[(page_number - 1) * PAGE_SIZE: page_number * PAGE_SIZE]
+place = (rows["city"].fillna("") + ", " + rows["state"].fillna("")).str.strip(", ").replace("", "location unknown")
 table = pd.DataFrame({
-    "provider_id": results["provider_id"],
-    "details": "provider?provider=" + results["provider_id"],
-    "name": results["name"],
-    "grade": results["grade"] if "grade" in results else None,
-    "red_flags": results["red_flags"] if "red_flags" in results else None,
-    "coverage": (results["coverage"] * 100).round(0) if "coverage" in results else None,
-    "where": results.apply(
-        lambda r: "serves your state (at home)" if r["serves_your_state"]
-        else ", ".join(x for x in (r["city"], r["state"]) if isinstance(x, str)) or "location unknown", axis=1),
-    "distance_miles": results["distance_miles"],
-    "care_setting": results["care_setting"].map(CARE_SETTINGS),
-    "routes": results["routes"].map(lambda cell: [ROUTES[r] for r in split_list(cell)]),
-    "supervision": results["supervision_model"].map(SUPERVISION_MODELS),
-    "price_low": results["price_per_session_low"],
-    "price_high": results["price_per_session_high"],
-    "price_basis": results["price_basis"].fillna("no public price")
-        + results["price_possibly_stale"].map({True: " (checked over a year ago: possibly stale)", False: ""}),
-    "insurance": results["insurance"].fillna("unknown"),
-    "website": results["website"],
-    "checked_on": pd.to_datetime(results["checked_on"], errors="coerce"),
+    "provider_id": rows["provider_id"],
+    "details": "provider?provider=" + rows["provider_id"],
+    "name": rows["name"],
+    "grade": rows["grade"],
+    "red_flags": rows["red_flags"],
+    "coverage": (rows["coverage"] * 100).round(0),
+    "where": place.where(~rows["serves_your_state"].astype(bool), "serves your state (at home)"),
+    "distance_miles": rows["distance_miles"],
+    "care_setting": rows["care_setting"].map(CARE_SETTINGS),
+    "routes": rows["routes"].map(lambda cell: [ROUTES[r] for r in split_list(cell)]),
+    "supervision": rows["supervision_model"].map(SUPERVISION_MODELS),
+    "price_low": rows["price_per_session_low"],
+    "price_high": rows["price_per_session_high"],
+    "price_basis": rows["price_basis"].fillna("no public price")
+        + rows["price_possibly_stale"].map({True: " (checked over a year ago: possibly stale)", False: ""}),
+    "insurance": rows["insurance"].fillna("unknown"),
+    "website": rows["website"],
+    "checked_on": pd.to_datetime(rows["checked_on"], errors="coerce"),
 })
 if "zip" not in state:
     table = table.drop(columns=["distance_miles"])
+if pages_total > 1:
+    first = (page_number - 1) * PAGE_SIZE + 1
+    st.caption(f"Showing {first:,} to {first + len(rows) - 1:,} of {len(results):,}, in the order above.")
 
 selection = st.dataframe(
     table, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="find_table",
@@ -186,7 +193,7 @@ selection = st.dataframe(
 )
 chosen = [table["provider_id"].iloc[i] for i in selection.selection.rows] if selection and selection.selection else []
 if chosen:
-    names = dict(zip(results["provider_id"], results["name"]))
+    names = dict(zip(rows["provider_id"], rows["name"]))
     for provider_id in chosen[:6]:
         st.page_link("pages/provider.py", label="Open " + ui.escape_markdown(names[provider_id]), icon=":material/open_in_new:",
                      query_params={"provider": provider_id})
@@ -197,29 +204,30 @@ else:
 
 # --- map: on-site providers, drawn over state outlines so it needs no tile server ---
 st.header("Map")
-points = provider_points(results)
 map_col, remote_col = st.columns([3, 2])
 with map_col:
     tiles = st.toggle("Street map background (loads map tiles from an outside server)", value=False)
-    layers = [
-        pdk.Layer("PathLayer", state_outlines(), get_path="path", get_color=[120, 120, 120, 200],
-                  width_min_pixels=1, pickable=False),
-        pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_fill_color="color",
-                  get_radius=6000, radius_min_pixels=4, radius_max_pixels=14, pickable=True,
-                  stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1),
-    ]
+    on_site = int((~F.is_remote(results) & results["latitude"].notna()).sum())
+    grouped = on_site > MAX_POINTS
+
+    def points():
+        return provider_points(results, max_points=MAX_POINTS)
+
     if view.context.zip_location:
         latitude, longitude, _ = view.context.zip_location
-        initial = pdk.ViewState(latitude=latitude, longitude=longitude, zoom=6)
+        zoom = 6.0
     else:
-        initial = pdk.ViewState(latitude=39.5, longitude=-98.35, zoom=3)
-    st.pydeck_chart(pdk.Deck(layers=layers, initial_view_state=initial, map_style="light" if tiles else None,
-                             tooltip={"text": "{name}\n{setting}\nRoutes: {routes}\nPrice per session: {price}"}),
-                    height=420)
-    legend = " · ".join(f"{'●'} {CARE_SETTINGS[s]} ({len(points[points['setting'] == CARE_SETTINGS[s]])})"
-                        for s in ("clinic", "hybrid"))
-    st.caption(f"{len(points)} on-site providers with a known position are drawn (blue: clinic, orange: hybrid). "
-               f"{legend}. Positions come from the clinic's ZIP or, failing that, its city's centre.")
+        latitude, longitude, zoom = 39.5, -98.35, 3.0
+    # The map depends only on which providers match, so its JSON is cached per filter state.
+    view_key = (tuple(sorted(F.to_params(state).items())), ui._answers_key(answers),
+                tuple(sorted((custom_weights or {}).items())))
+    spec = ui.map_spec(view_key, points, latitude, longitude, zoom, tiles)
+    st.pydeck_chart(PreparedDeck(spec), height=420)
+    how = (f"{on_site:,} on-site providers match, more than the map can show one by one, so each dot stands for the "
+           "providers of one care setting in an area (the dot's label gives how many); narrow the filters to see each one. "
+           if grouped else f"{on_site:,} on-site providers with a known position are drawn. ")
+    st.caption(how + "Blue dots: clinic; orange dots: hybrid (clinic, then home). Positions come from the clinic's "
+               "ZIP or, failing that, its city's centre; at-home services are listed beside the map.")
 with remote_col:
     chosen_state = view.context.zip_location[2] if view.context.zip_location else (state.get("state") or "").upper()
     remote = results[F.is_remote(results)]
@@ -234,3 +242,5 @@ with remote_col:
         served = ", ".join(split_list(row["states_served"])) or "states not listed"
         st.page_link("pages/provider.py", label=ui.escape_markdown(f"{row['name']} — {served}"[:120]),
                      query_params={"provider": row["provider_id"]})
+    if len(remote) > 30:
+        st.caption(f"and {len(remote) - 30:,} more in the table.")

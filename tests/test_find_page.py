@@ -21,7 +21,11 @@ def run_find(params: dict | None = None) -> AppTest:
 
 
 def shown_ids(at: AppTest) -> set[str]:
-    return set(at.dataframe[0].value["provider_id"])
+    """Every provider the view holds (the table shows them 100 to a page)."""
+    ids = at.session_state["find_provider_ids"]
+    table = at.dataframe[0].value["provider_id"].tolist()
+    assert table == ids[:100]
+    return set(ids)
 
 
 def expected_iv_in_clinic_near_10001() -> set[str]:
@@ -116,3 +120,13 @@ def test_filters_survive_a_visit_to_another_page():
     assert not at.exception
     assert at.multiselect(key="f_route").value == ["esketamine_nasal"]
     assert shown_ids(at) == before
+
+
+def test_the_table_pages_through_large_results():
+    at = run_find()
+    ids = at.session_state["find_provider_ids"]
+    assert len(ids) > 200
+    assert at.dataframe[0].value["provider_id"].tolist() == ids[:100]
+    at.number_input(key="f_page").set_value(3).run()
+    assert at.dataframe[0].value["provider_id"].tolist() == ids[200:300]
+    assert any("Showing 201 to" in c.value for c in at.caption)

@@ -12,6 +12,7 @@ Invalid values are dropped and reported in `notes`, never raised.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -38,6 +39,7 @@ class Context:
     zip_location: tuple[float, float, str] | None = None
     radius: float = DEFAULT_RADIUS_MILES
     must_have_known: bool = False
+    remote_here: pd.Series | None = None
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,24 @@ def _choice(vocabulary: Mapping[str, str], what: str) -> Callable[[str], str]:
     return parse
 
 
+def per_distinct(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
+    """Apply `function` once per distinct cell, not once per row: list cells repeat a great deal
+    (a few hundred route or payer combinations across a directory of any size)."""
+    distinct = series.dropna().unique()
+    mapping = {cell: function(cell) for cell in distinct}
+    return series.map(mapping)
+
+
+def _has_any(series: pd.Series, wanted: set[str]) -> pd.Series:
+    """True where a `;`-list cell contains any of `wanted` (unknown cells never match), worked out
+    once per distinct cell."""
+    return per_distinct(series, lambda cell: bool(wanted.intersection(split_list(cell)))).fillna(False).astype(bool)
+
+
 def _any_item(column: str) -> Callable[[pd.DataFrame, list, Context], pd.Series]:
     """Rows whose `;`-list column contains any of the chosen values."""
     def apply(providers: pd.DataFrame, values: list, context: Context) -> pd.Series:
-        wanted = set(values)
-        return providers[column].map(lambda cell: bool(wanted.intersection(split_list(cell))))
+        return _has_any(providers[column], set(values))
     return apply
 
 
@@ -96,9 +111,9 @@ def _apply_insurance(providers: pd.DataFrame, values: list, context: Context) ->
     payers = {v for v in values if v not in INSURANCE_FEATURES}
     keep = pd.Series(True, index=providers.index)
     if payers:
-        keep &= providers["insurance"].map(lambda cell: bool(payers & payer_ids(cell)))
+        keep &= per_distinct(providers["insurance"], lambda cell: bool(payers & payer_ids(cell))).fillna(False).astype(bool)
     if "any" in values:
-        keep &= providers["insurance"].map(lambda cell: accepts_insurance(cell) is True)
+        keep &= per_distinct(providers["insurance"], lambda cell: accepts_insurance(cell) is True).fillna(False).astype(bool)
     for feature, column in (("spravato_covered", "spravato_covered_by_insurance"), ("hsa_fsa", "hsa_fsa"),
                             ("superbill", "superbill")):
         if feature in values:
@@ -122,11 +137,24 @@ def _parse_zip(value: str) -> str:
 
 def is_remote(providers: pd.DataFrame) -> pd.Series:
     """Providers that treat people at home, so they serve a whole state rather than a radius."""
+    if "_remote" in providers:
+        return providers["_remote"]
     return (providers["care_setting"] == "at_home") | (providers["supervision_model"] == "telehealth_remote")
 
 
 def serves_state(providers: pd.DataFrame, state: str) -> pd.Series:
-    return providers["states_served"].map(lambda cell: state in split_list(cell)).astype(bool)
+    """True where `states_served` lists the two-letter code `state`."""
+    if "_states_served_text" in providers:
+        # Codes are two capital letters between `;`, so a plain substring search is exact (and fast).
+        return providers["_states_served_text"].str.contains(state, regex=False).fillna(False).astype(bool)
+    return _has_any(providers["states_served"], {state})
+
+
+def remote_in_zip_state(providers: pd.DataFrame, context: Context) -> pd.Series:
+    """At-home services licensed in the state of the user's ZIP (worked out once per view)."""
+    if context.remote_here is None:
+        context.remote_here = is_remote(providers) & serves_state(providers, context.zip_location[2])
+    return context.remote_here
 
 
 def distances(providers: pd.DataFrame, context: Context) -> pd.Series:
@@ -140,9 +168,7 @@ def distances(providers: pd.DataFrame, context: Context) -> pd.Series:
 def _apply_zip(providers: pd.DataFrame, value: str, context: Context) -> pd.Series:
     """On-site providers within the radius, plus at-home services licensed in the ZIP's state."""
     within = (distances(providers, context) <= context.radius).fillna(False)
-    _lat, _lon, state = context.zip_location
-    remote = is_remote(providers) & serves_state(providers, state)
-    return (within & ~is_remote(providers)) | remote
+    return (within & ~is_remote(providers)) | remote_in_zip_state(providers, context)
 
 
 def _phrase_zip(value: str, context: Context) -> str:
@@ -342,7 +368,7 @@ def apply_filters(providers: pd.DataFrame, state: Mapping[str, Any]) -> View:
         mask &= each
     distance = distances(providers, context)
     if context.zip_location is not None:
-        remote_here = is_remote(providers) & serves_state(providers, context.zip_location[2])
+        remote_here = remote_in_zip_state(providers, context)
         distance = distance.where(~is_remote(providers))
     else:
         remote_here = pd.Series(False, index=providers.index)

@@ -10,7 +10,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .filters import View, apply_filters
+import numpy as np
+
+from .filters import View, apply_filters, is_remote
 from .prices import per_session_prices
 from .scoring import criterion_statuses, must_have_mask, score
 
@@ -27,6 +29,10 @@ def enrich(providers: pd.DataFrame, evidence: pd.DataFrame | None = None, answer
     """Providers with per-session prices, their scores and, when must-haves are chosen, whether
     each keeps them (`keeps_must_haves`, read by the must_have filter)."""
     enriched = providers.join(per_session_prices(providers))
+    # Prepared once per data version, so that filtering and sorting on every rerun stay cheap.
+    enriched["_remote"] = is_remote(providers).to_numpy()
+    enriched["_name_rank"] = providers["name"].str.lower().rank(method="first").fillna(0).astype("int64").to_numpy()
+    enriched["_states_served_text"] = providers["states_served"].astype("str")
     if evidence is None:
         return enriched
     scores = score(providers, evidence, answers=answers, weights=weights)
@@ -42,13 +48,19 @@ def enrich(providers: pd.DataFrame, evidence: pd.DataFrame | None = None, answer
 def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade") -> tuple[pd.DataFrame, View]:
     """Filter and sort; the result carries `distance_miles` and `serves_your_state`."""
     view = apply_filters(enriched, state)
-    result = enriched.assign(distance_miles=view.distance_miles.round(1),
-                             serves_your_state=view.serves_your_state)[view.mask]
-    name_key = result["name"].str.lower()
+    shown = np.flatnonzero(view.mask.to_numpy())
+    distance = view.distance_miles.to_numpy()[shown].round(1)
+    name_rank = (enriched["_name_rank"].to_numpy()[shown] if "_name_rank" in enriched
+                 else enriched["name"].iloc[shown].str.lower().rank(method="first").to_numpy())
+    # np.lexsort sorts by the last key first; the name rank breaks ties, so the order is total.
     if sort == "distance" and view.context.zip_location is not None:
-        result = result.assign(_n=name_key).sort_values(["distance_miles", "_n"], na_position="last", kind="stable")
-    elif sort == "grade" and "grade" in result.columns:
-        result = result.assign(_n=name_key).sort_values(["grade", "_n"], ascending=[False, True], kind="stable")
+        order = np.lexsort((name_rank, np.nan_to_num(distance, nan=np.inf)))
+    elif sort == "grade" and "grade" in enriched:
+        order = np.lexsort((name_rank, -enriched["grade"].to_numpy()[shown]))
     else:
-        result = result.assign(_n=name_key).sort_values("_n", kind="stable")
-    return result.drop(columns="_n"), view
+        order = np.argsort(name_rank, kind="stable")
+    positions = shown[order]
+    result = enriched.take(positions)  # one copy: only the rows shown, already in order
+    result["distance_miles"] = distance[order]
+    result["serves_your_state"] = view.serves_your_state.to_numpy()[positions]
+    return result, view

@@ -17,6 +17,8 @@ def zip_table() -> pd.DataFrame:
 
     rows = [(z["zip_code"], float(z["lat"]), float(z["long"]), z["city"].lower(), z["state"])
             for z in zipcodes.list_all() if z.get("lat") and z.get("long")]
+    # The package keeps its 42,000 dicts (~180 MB) alive; this 2 MB table is all we need of them.
+    zipcodes._zips_cache = None
     table = pd.DataFrame(rows, columns=["zip", "latitude", "longitude", "city", "state"])
     return table.drop_duplicates("zip").set_index("zip")
 

@@ -1,6 +1,10 @@
-"""What the Find page's map draws: state outlines from data/, and one point per on-site provider.
+"""What the Find page's map draws, as a ready deck.gl JSON spec: state outlines from data/, and
+one point per on-site provider.
 
-Kept out of the page so it can be cached per filter state and measured in the benchmark.
+Serialising a 50,000-point map through pydeck takes most of a second (its encoder pretty-prints and
+sorts keys), so the spec is built here once per result set: the points go through pandas' C JSON
+writer, only the columns the map and its tooltip use are sent, and layer ids are fixed so the
+browser updates layers instead of recreating them. The page caches the string per filter state.
 """
 
 from __future__ import annotations
@@ -9,14 +13,20 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pydeck as pdk
 
-from .filters import is_remote
+from .filters import is_remote, per_distinct
 from .vocab import CARE_SETTINGS, split_list
 
 # Colour per care setting (RGBA); the legend beside the map names them in words too.
-SETTING_COLOURS = {"clinic": [31, 94, 168, 220], "hybrid": [214, 110, 0, 220], "at_home": [90, 90, 90, 220]}
+SETTING_COLOURS = {"clinic": [31, 94, 168, 220], "hybrid": [214, 110, 0, 220]}
 OUTLINE_FILE = Path(__file__).resolve().parent.parent / "data" / "us-state-outlines.json"
+TOOLTIP = {"text": "{name}\n{setting}\nRoutes: {routes}\nPrice per session: {price}"}
+_ROUTE_WORDS = {"iv": "IV", "im": "IM", "sublingual": "sublingual", "oral": "oral",
+                "esketamine_nasal": "Spravato", "ketamine_nasal": "ketamine nasal spray"}
+_PLACEHOLDER = "__points_{}__"
 
 
 @lru_cache(maxsize=2)
@@ -29,22 +39,90 @@ def state_outlines(path: str = str(OUTLINE_FILE)) -> list[dict]:
     return [{"path": p} for p in paths]
 
 
-def provider_points(providers: pd.DataFrame) -> pd.DataFrame:
-    """One row per on-site provider with a position: what the scatter layer and its tooltip need."""
+def _money(values: pd.Series) -> pd.Series:
+    return pd.Series([None if pd.isna(v) else f"${v:,.0f}" for v in values], index=values.index, dtype=object)
+
+
+def provider_points(providers: pd.DataFrame, max_points: int | None = None) -> pd.DataFrame:
+    """One row per on-site provider with a position: what the scatter layers and the tooltip need.
+    With more than `max_points` providers, one row per area instead (see `group_points`)."""
     on_site = providers[~is_remote(providers) & providers["latitude"].notna() & providers["longitude"].notna()]
-    routes = on_site["routes"].map(lambda cell: ", ".join(split_list(cell)) or "unknown")
-    low, high = on_site["price_per_session_low"], on_site["price_per_session_high"]
-    price = pd.Series("unknown", index=on_site.index, dtype=object)
-    known = low.notna()
-    price[known] = [f"${value:,.0f}" for value in low[known]]
-    ranged = known & (high > low)
-    price[ranged] = [f"{text}–${value:,.0f}" for text, value in zip(price[ranged], high[ranged])]
-    return pd.DataFrame({
+    points = pd.DataFrame({
         "name": on_site["name"],
         "lon": on_site["longitude"].round(4),
         "lat": on_site["latitude"].round(4),
+        "care_setting": on_site["care_setting"],
         "setting": on_site["care_setting"].map(CARE_SETTINGS),
-        "routes": routes,
-        "price": price,
-        "color": on_site["care_setting"].map(SETTING_COLOURS),
     })
+    if max_points is not None and len(points) > max_points:
+        return group_points(points, max_points)  # the tooltip then names the area's count
+    points["routes"] = per_distinct(on_site["routes"], lambda cell: ", ".join(_ROUTE_WORDS.get(r, r) for r in split_list(cell))
+                                    ).fillna("unknown").replace("", "unknown")
+    low, high = on_site["price_per_session_low"], on_site["price_per_session_high"]
+    price = _money(low).fillna("unknown")
+    ranged = low.notna() & (high > low)
+    price[ranged] = price[ranged] + "–" + _money(high[ranged])
+    points["price"] = price
+    return points
+
+
+def deck_json(points: pd.DataFrame, latitude: float, longitude: float, zoom: float, tiles: bool) -> str:
+    """The deck.gl JSON spec: state outlines plus one scatter layer per care setting."""
+    layers = [pdk.Layer("PathLayer", state_outlines(), id="state-outlines", get_path="path",
+                        get_color=[120, 120, 120, 200], width_min_pixels=1, pickable=False)]
+    for setting, colour in SETTING_COLOURS.items():
+        layers.append(pdk.Layer("ScatterplotLayer", [], id=f"providers-{setting}", get_position=["lon", "lat"],
+                                get_fill_color=colour, get_radius=6000, radius_min_pixels=4, radius_max_pixels=14,
+                                pickable=True, stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1))
+    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=latitude, longitude=longitude, zoom=zoom),
+                    map_style="light" if tiles else None, tooltip=TOOLTIP)
+    spec = json.loads(deck.to_json())  # small: the points are spliced in below
+    columns = ["name", "lon", "lat", "setting", "routes", "price"]
+    chunks = {}
+    for layer in spec["layers"][1:]:
+        setting = layer["id"].removeprefix("providers-")
+        layer["data"] = _PLACEHOLDER.format(setting)
+        chunks[json.dumps(layer["data"])] = points.loc[points["care_setting"] == setting, columns].to_json(
+            orient="records", force_ascii=False, double_precision=4)
+    text = json.dumps(spec, separators=(",", ":"))
+    for placeholder, records in chunks.items():
+        text = text.replace(placeholder, records, 1)
+    return text
+
+
+class PreparedDeck(pdk.Deck):
+    """A pydeck Deck whose JSON was built (and cached) already; st.pydeck_chart only calls to_json()."""
+
+    def __init__(self, spec_json: str, tooltip: dict | None = None):
+        super().__init__(layers=[], tooltip=tooltip if tooltip is not None else TOOLTIP)
+        self._spec_json = spec_json
+
+    def to_json(self) -> str:
+        return self._spec_json
+
+
+MAX_POINTS = 3000  # beyond this, points overlap at any zoom a person uses; group them instead
+GROUP_DEGREES = (0.25, 0.5, 1.0, 2.0)  # grid sizes tried in turn (0.25 degree is about 17 miles)
+
+
+def group_points(points: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """One dot per grid cell and care setting, with the number of providers it stands for: what the
+    map draws when more providers match than it can show one by one. The finest grid that keeps the
+    dots under `max_points` is used."""
+    lat, lon = points["lat"].to_numpy(), points["lon"].to_numpy()
+    setting = pd.Categorical(points["care_setting"]).codes.astype(np.int64)
+    for degrees in GROUP_DEGREES:
+        cell = (np.round(lat / degrees).astype(np.int64) * 4000 + np.round(lon / degrees).astype(np.int64)) * 8 + setting
+        _cells, first, counts = np.unique(cell, return_index=True, return_counts=True)
+        if len(first) <= max_points:
+            break
+    grouped = points.iloc[first][["name", "care_setting", "setting"]].copy()
+    grouped["lat"] = np.round(np.round(lat[first] / degrees) * degrees, 4)
+    grouped["lon"] = np.round(np.round(lon[first] / degrees) * degrees, 4)
+    many = counts > 1
+    names = grouped["name"].to_numpy(dtype=object, copy=True)
+    names[many] = [f"{n:,} providers in this area" for n in counts[many]]
+    grouped["name"] = names
+    grouped["routes"] = "see the table"
+    grouped["price"] = "see the table"
+    return grouped[["name", "lon", "lat", "care_setting", "setting", "routes", "price"]]

@@ -14,6 +14,17 @@ import pandas as pd
 STALE_AFTER_DAYS = 365
 
 
+def _basis(unit, sessions) -> str | None:
+    """How a per-session figure was derived, in words (None where there is no price)."""
+    if not isinstance(unit, str):
+        return None
+    if unit == "session":
+        return "listed per session"
+    if pd.notna(sessions):
+        return f"listed per {unit}, divided by {sessions:g} sessions"
+    return f"listed per {unit}; no per-session figure"
+
+
 def per_session_prices(providers: pd.DataFrame, today: pd.Timestamp | None = None) -> pd.DataFrame:
     """Per-session low/high (NaN when not convertible), how they were derived, and staleness."""
     unit = providers["price_unit"]
@@ -24,14 +35,16 @@ def per_session_prices(providers: pd.DataFrame, today: pd.Timestamp | None = Non
     divisor[bundled] = sessions[bundled]
     low = providers["price_low_usd"] / divisor
     high = providers["price_high_usd"].fillna(providers["price_low_usd"]) / divisor
-    basis = pd.Series(None, index=providers.index, dtype=object)
-    basis[unit == "session"] = "listed per session"
-    basis[bundled] = ("listed per " + unit[bundled] + ", divided by " +
-                      sessions[bundled].map(lambda n: f"{n:g}") + " sessions")
     has_price = providers["price_low_usd"].notna()
-    basis[has_price & divisor.isna()] = "listed per " + unit[has_price & divisor.isna()].fillna("?") + "; no per-session figure"
+    # The wording depends only on (unit, sessions): build it once per distinct pair, not per row.
+    pairs = pd.DataFrame({"unit": unit.where(has_price), "sessions": sessions.where(bundled)})
+    # ngroup(sort=False) numbers pairs in order of first appearance, as drop_duplicates lists them.
+    codes = pairs.groupby(["unit", "sessions"], dropna=False, sort=False).ngroup().to_numpy()
+    wording = np.array([_basis(u, n) for u, n in pairs.drop_duplicates().itertuples(index=False, name=None)],
+                       dtype=object)
+    basis = pd.Series(wording[codes], index=providers.index, dtype=object)
     today = today if today is not None else pd.Timestamp.today().normalize()
-    checked = pd.to_datetime(providers["checked_on"], errors="coerce")
+    checked = pd.to_datetime(providers["checked_on"], format="%Y-%m-%d", errors="coerce")
     stale = has_price & ((today - checked).dt.days > STALE_AFTER_DAYS)
     return pd.DataFrame({
         "price_per_session_low": low.round(2),

@@ -1,0 +1,186 @@
+"""`make bench`: how the directory scales, on synthetic directories of 1k, 10k and 50k providers.
+
+Measures, and prints PASS/MISS against the targets of issue 7:
+- load: vetting.load_directory (read + validate + cross-check + geocode), per size;
+- pipeline: vetting.find.enrich + find for a typical view (route iv,im; ZIP 10001 within 100 miles;
+  accepts Aetna), median of several runs, per size;
+- Find page rerun at 50k: the app through AppTest, warmed up once, then the median time of
+  at.run() after changing a filter; and the same for benchmarks/bare_page.py (a 50k-row table and
+  a 50k-point map with no logic: the floor). ratio = Find rerun / bare rerun;
+- claim audit of a ~1 MB marketing-like text (vetting.claims.audit), median;
+- peak RSS of this process (resource.getrusage ru_maxrss).
+The last line is machine-readable:
+    find_rerun_ratio=<x> pipeline_ms=<y> rerun_ms=<z> audit_1mb_ms=<w> rss_mb=<v>
+
+    python -m benchmarks.run [--sizes 1000,10000,50000] [--runs 5] [--keep FOLDER]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TYPICAL_VIEW = {"route": "iv,im", "zip": "10001", "radius": "100", "insurance": "aetna"}
+TARGETS = {"rerun_ms": 150.0, "find_rerun_ratio": 0.5, "pipeline_ms": 50.0, "audit_1mb_ms": 500.0, "rss_mb": 400.0}
+# Filter changes made between timed reruns of the Find page: (widget kind, key, value). They keep the
+# result large (the map and table are the expensive part) and half of them return to a state seen before.
+FIND_CHANGES = [
+    ("checkbox", "f_closed", True),
+    ("multiselect", "f_route", ["iv", "im"]),
+    ("checkbox", "f_no_red_flags", True),
+    ("checkbox", "f_no_red_flags", False),
+    ("multiselect", "f_route", []),
+    ("checkbox", "f_closed", False),
+]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    """Median wall time of `runs` calls (ms) and the last result."""
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return ms(statistics.median(times)), result
+
+
+def rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+def verdict(name: str, value) -> str:
+    if value is None:
+        return "n/a"
+    return "PASS" if (value <= TARGETS[name] if name == "find_rerun_ratio" else value < TARGETS[name]) else "MISS"
+
+
+def bench_sizes(folder: Path, sizes: list[int], runs: int) -> list[dict]:
+    from benchmarks.synthetic import generate_directory
+    from vetting import filters as F
+    from vetting import geo, load_directory
+    from vetting.find import enrich, find
+
+    geo.zip_table()  # the zipcodes file loads once per process; not part of any one load
+    state, notes = F.parse_params(TYPICAL_VIEW)
+    assert not notes, notes
+    rows = []
+    for n in sizes:
+        target = generate_directory(folder / f"synthetic-{n}", n)
+        load_ms, directory = timed(lambda: load_directory(target), 1 if n >= 10_000 else 3)
+        assert not directory.problems, directory.problems[:3]
+        enrich_ms, enriched = timed(lambda: enrich(directory.providers, directory.evidence), runs)
+        find_ms, (results, _view) = timed(lambda: find(enriched, state), runs)
+        pipeline_ms, _ = timed(lambda: find(enrich(directory.providers, directory.evidence), state), runs)
+        rows.append({"n": n, "folder": target, "load_ms": load_ms, "enrich_ms": enrich_ms, "find_ms": find_ms,
+                     "pipeline_ms": pipeline_ms, "shown": len(results)})
+        print(f"  {n:>6,} providers: load {load_ms:>8,.0f} ms   enrich {enrich_ms:>6,.0f} ms   find {find_ms:>6,.0f} ms"
+              f"   pipeline {pipeline_ms:>6,.0f} ms   ({len(results):,} shown)", flush=True)
+        del directory, enriched, results
+        gc.collect()
+    return rows
+
+
+def _change(at, kind: str, key: str, value) -> None:
+    widget = getattr(at, kind)(key=key)
+    widget.check() if kind == "checkbox" and value is True else widget.uncheck() if kind == "checkbox" else widget.set_value(value)
+
+
+def bench_page(script: Path, data_folder: Path, changes: list[tuple], label: str) -> tuple[float, list[float]]:
+    """Median ms of at.run() after each change (a warm-up run first); raises if the page errors."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["VETTING_DATA_DIR"] = str(data_folder)
+    at = AppTest.from_file(str(script), default_timeout=600)
+    start = time.perf_counter()
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"{label}: {[e.value for e in at.exception]}")
+    print(f"  {label}: first run {ms(time.perf_counter() - start):,.0f} ms (loads the directory)", flush=True)
+    at.run()  # second warm-up: caches filled, query parameters settled
+    times = []
+    for kind, key, value in changes:
+        _change(at, kind, key, value)
+        start = time.perf_counter()
+        at.run()
+        times.append(ms(time.perf_counter() - start))
+        if at.exception:
+            raise RuntimeError(f"{label} after {key}={value!r}: {[e.value for e in at.exception]}")
+    print(f"  {label}: reruns {', '.join(f'{t:,.0f}' for t in times)} ms", flush=True)
+    return round(statistics.median(times), 1), times
+
+
+def bench_audit(runs: int) -> float | None:
+    try:
+        from vetting.claims import audit
+    except ImportError:
+        print("  claim audit: vetting.claims.audit not available yet (n/a)")
+        return None
+    from benchmarks.synthetic import marketing_text
+
+    text = marketing_text(1_000_000)
+    audit_ms, _ = timed(lambda: audit(text), runs)
+    print(f"  claim audit of {len(text):,} characters: {audit_ms:,.0f} ms (median of {runs})", flush=True)
+    return audit_ms
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,50000", help="provider counts, comma-separated (the largest is used for the page reruns)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per median")
+    parser.add_argument("--keep", help="write the synthetic folders here (kept) instead of a temporary folder")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="vetting-bench-") as tmp:
+        folder = Path(args.keep) if args.keep else Path(tmp)
+        print(f"Synthetic directories in {folder} (seeded; never in data/)")
+        print("Load and filter+score pipeline (typical view: " + ", ".join(f"{k}={v}" for k, v in TYPICAL_VIEW.items()) + "):")
+        rows = bench_sizes(folder, sizes, args.runs)
+        largest = rows[-1]
+        print(f"Page reruns at {largest['n']:,} providers (AppTest, server side; median after a filter change):")
+        rerun_ms, _ = bench_page(ROOT / "app.py", largest["folder"], FIND_CHANGES, "Find page")
+        bare_ms, _ = bench_page(ROOT / "benchmarks" / "bare_page.py", largest["folder"],
+                                [("checkbox", "tick", i % 2 == 0) for i in range(len(FIND_CHANGES))], "bare page")
+        audit_ms = bench_audit(3)
+    figures = {
+        "find_rerun_ratio": round(rerun_ms / bare_ms, 2),
+        "pipeline_ms": largest["pipeline_ms"],
+        "rerun_ms": rerun_ms,
+        "audit_1mb_ms": audit_ms,
+        "rss_mb": rss_mb(),
+    }
+    print()
+    print(f"{'size':>8} {'load ms':>10} {'enrich ms':>10} {'find ms':>9} {'pipeline ms':>12} {'shown':>7}")
+    for row in rows:
+        print(f"{row['n']:>8,} {row['load_ms']:>10,.0f} {row['enrich_ms']:>10,.0f} {row['find_ms']:>9,.0f}"
+              f" {row['pipeline_ms']:>12,.0f} {row['shown']:>7,}")
+    print()
+    labels = {"rerun_ms": f"Find page rerun at {largest['n']:,} (ms)", "find_rerun_ratio": "Find rerun / bare rerun",
+              "pipeline_ms": f"pipeline at {largest['n']:,} (ms)", "audit_1mb_ms": "claim audit of 1 MB (ms)",
+              "rss_mb": "peak RSS (MB)"}
+    targets = {"rerun_ms": "< 150", "find_rerun_ratio": "<= 0.5", "pipeline_ms": "< 50", "audit_1mb_ms": "< 500", "rss_mb": "< 400"}
+    print(f"{'figure':<32} {'value':>9} {'target':>8}  result")
+    print(f"{'bare page rerun (ms)':<32} {bare_ms:>9,.1f} {'':>8}  (floor)")
+    for name in ("rerun_ms", "find_rerun_ratio", "pipeline_ms", "audit_1mb_ms", "rss_mb"):
+        value = figures[name]
+        shown = "n/a" if value is None else f"{value:,.2f}" if name == "find_rerun_ratio" else f"{value:,.1f}"
+        print(f"{labels[name]:<32} {shown:>9} {targets[name]:>8}  {verdict(name, value)}")
+    print(f"(whole bench: {time.perf_counter() - started:,.0f} s)")
+    print(" ".join(f"{k}={'n/a' if v is None else v}" for k, v in figures.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
