@@ -11,7 +11,7 @@ PAGES = {
     "find": "/?route=iv,im&zip=10001&radius=100",
     "provider": "/provider?provider=ketamine-north-duluth",
     "costs": "/costs",
-    "compare": "/compare",
+    "compare": "/compare?shortlist=ember-health-nyc,ketamine-north-duluth,mindbloom",
     "audit": "/audit",
     "methodology": "/methodology",
     "data": "/data",

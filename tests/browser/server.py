@@ -65,8 +65,8 @@ def streamlit_server(data_dir: str | None = None, timeout: float = 60.0):
 
 
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:
-    """Wait until Streamlit has finished the script run: no 'running' indicator and a page whose
-    content has stopped changing for a second."""
+    """Wait until Streamlit has finished the script run: a page title drawn, no loading placeholder,
+    no 'running' indicator, and content that has not changed for two seconds."""
     page.wait_for_selector("[data-testid='stMain']", timeout=timeout_ms)
     page.wait_for_function(
         """() => {
@@ -75,7 +75,8 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
             const size = main.innerText.length + ":" + main.querySelectorAll("canvas").length
                 + ":" + document.querySelectorAll("[data-testid='stSkeleton']").length;
             const now = Date.now();
-            const loading = document.querySelector("[data-testid='stSkeleton']");
+            // every page of the app has a title; until it is drawn the page is still loading
+            const loading = document.querySelector("[data-testid='stSkeleton']") || !main.querySelector("h1");
             if (running || loading || window.__lastSize !== size) { window.__lastSize = size; window.__stableSince = now; return false; }
             return now - window.__stableSince > 2000;
         }""", timeout=timeout_ms, polling=250)
