@@ -3,6 +3,7 @@ shapes, fuzzing and the `audit` command. Every sentence here is written for thes
 
 import io
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,8 @@ from vetting.claims import (
     ANSWER_IDS, ANSWERS, FLAG_IDS, FLAGS, MARK_CLOSE, MARK_OPEN, audit, looks_like_html, reduce_html, report_to_json,
     report_to_markdown,
 )
+from vetting.claim_rules import ANSWER_RULES, FLAG_RULES
+from vetting.claims import _anchors, _finditer, _Sentences, _squash
 from vetting.vocab import CRITERION_IDS
 
 SEED_IDS = {"seed-lumin-medical-vs-nonmedical", "seed-risks-benefits-explained", "seed-innerwell-ketamine-101",
@@ -292,6 +295,64 @@ def test_audit_on_claim_like_word_salad(text, is_html):
         assert MARK_OPEN + report.text[finding.start:finding.end] + MARK_CLOSE in finding.excerpt
     json.dumps(report_to_json(report))
     report_to_markdown(report)
+
+
+# ---------------------------------------------------------------- fast paths give what re gives
+
+RULES = [rule for table in (FLAG_RULES, ANSWER_RULES) for rules in table.values() for rule in rules]
+# Rule words plus traps: words inside words (secure, someone), optional characters (k-hole, in-network,
+# M.D.), capitals and letters that grow when lower-cased (İ).
+ANCHOR_WORDS = CLAIM_WORDS + [
+    "secure", "unguaranteed", "guaranteed", "someone", "phone", "k-hole", "khole", "k hole", "in-network", "innetwork",
+    "co-pay", "M.D.", "MD", "RN", "Our", "our", "nurse", "Ana", "Ruiz", "Sam", "(our RN)", "monitors", "İ", "one",
+    "nine", "of", "ten", "9", "10", "out", "%", "success", "rate", "is", "we", "offer", "therapy", "sessions",
+    "infusions", "over", "six", "weeks", "45", "minutes", "mg/kg", "insurance", "no-risk", "risk-free", "\t", "  "]
+
+
+def assert_same_matches_as_finditer(text: str) -> None:
+    sentences = _Sentences(text)
+    for rule in RULES:
+        searched = sentences.text if rule.case_sensitive else sentences.lowered
+        fast = [(m.span(), m.groups()) for m in _finditer(rule.pattern, sentences.anchored(rule.case_sensitive))]
+        assert fast == [(m.span(), m.groups()) for m in rule.pattern.finditer(searched)], rule.pattern.pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ANCHOR_WORDS), max_size=60).map(lambda words: "".join(
+    word + (" " if i % 5 else "") for i, word in enumerate(words))))
+def test_anchored_search_finds_exactly_what_finditer_finds(text):
+    # Words are sometimes glued together, so anchors also occur inside words.
+    assert_same_matches_as_finditer(text)
+
+
+@pytest.mark.parametrize("text", [
+    "We review and discuss your medical history.",  # "discuss" starts a match inside the first one
+    "An unguaranteed, guaranteed result.",  # a match inside a word that the audit then drops
+    "Most of the patients, most patients recover.",
+    "A secure cure; K-hole, khole and k hole.",
+    "Dr. Ana Ruiz, MD and Sam (our RN) monitor; İstanbul İ.",
+])
+def test_anchored_search_skips_what_finditer_skips(text):
+    assert_same_matches_as_finditer(text)
+
+
+@pytest.mark.parametrize("pattern, anchors", [
+    (r"k[- ]?hole\b", ("k hole", "k-hole", "khole")),
+    (r"(?:in-?network|medicare)\b", ("in-network", "innetwork", "medicare")),
+    (r"(?P<part>one|two)[^\S\n]{1,3}of", ("one", "two")),
+    (r"(?:results?|relief)[^\S\n]{1,3}guaranteed", ("relief", "result")),  # "results" adds no start of its own
+    (r"cure|miracle", None),  # a top-level alternation
+    (r"(?:very[^\S\n]{1,3})?cure", None),  # an optional leading group
+    (r"[0-9][0-9]{0,2}%", None),
+])
+def test_anchors_are_the_literals_every_match_starts_with(pattern, anchors):
+    assert _anchors(pattern) == anchors
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .\t\r\n\f\v\xa0\u2028\x1c"))))
+def test_squash_matches_the_whitespace_regex(text):
+    assert _squash(text) == re.sub(r"[ \t\r\n\f\v\xa0]+", " ", text)
 
 
 # ---------------------------------------------------------------- the audit command

@@ -220,7 +220,13 @@ def rx(pattern: str, flags: int = re.I) -> re.Pattern:
         pattern, flags = pattern.lower().replace("(?p<", "(?P<"), flags & ~re.I
     if pattern.startswith(r"\b"):
         pattern = pattern[2:]
+    # "[0-9]{1,3}" and "[0-9][0-9]{0,2}" match alike, but only a leading character class lets re skip
+    # straight to the digits instead of trying the repeat at every position.
+    pattern = _LEADING_DIGITS.sub(lambda m: f"{m[1]}[0-9][0-9]{{0,{int(m[2]) - 1}}}", pattern, count=1)
     return re.compile(pattern.replace(r"\s{", r"[^\S\n]{"), flags)
+
+
+_LEADING_DIGITS = re.compile(r"^((?:\(\?P<\w{1,20}>)?)\[0-9\]\{1,([2-9])\}")
 
 
 # ---------------------------------------------------------------- flag patterns

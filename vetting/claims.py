@@ -7,7 +7,9 @@ the downloadable forms. The rules (labels, sources, patterns) live in vetting/cl
 Context rules, per sentence: a question does not claim or answer anything; a negation in the
 same clause ("we never guarantee results") cancels a flag; a sentence that warns about a claim
 ("beware of clinics that promise a cure") is not making it. Everything runs in linear time:
-the patterns are bounded and every context window is a bounded slice of one sentence.
+the patterns are bounded and every context window is a bounded slice of one sentence. A rule
+that starts with literal words runs only where str.find finds them (`_finditer`), with exactly
+the matches re.finditer would give.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from html.parser import HTMLParser
 
 from .claim_rules import (
@@ -78,7 +81,8 @@ header hr li main nav ol p pre section summary table tbody thead tfoot tr ul cap
 """.split())
 _CELLS = frozenset({"td", "th"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
-_WHITESPACE_RUN = re.compile(r"[ \t\r\n\f\v\xa0]+")
+# The runs that squashing changes: a lone space stays as it is, so sub() leaves it alone (faster).
+_SQUASHABLE = re.compile(r"[ \t\r\n\f\v\xa0]{2,}|[\t\r\n\f\v\xa0]")
 
 
 class _VisibleText(HTMLParser):
@@ -129,7 +133,7 @@ class _VisibleText(HTMLParser):
         if self.pre:
             self.parts.append(data.replace("\xa0", " "))
         else:
-            self.parts.append(_WHITESPACE_RUN.sub(" ", data))
+            self.parts.append(_SQUASHABLE.sub(" ", data))
 
 
 def reduce_html(html: str) -> str:
@@ -165,8 +169,6 @@ _ABBREVIATIONS = frozenset("dr mr mrs ms st vs etc approx no inc ltd jr sr fig d
 _DOTTED = re.compile(r"(?:[a-z]\.){1,4}[a-z]?")  # M.D, U.S, e.g
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\b(?:but|however|although|though|whereas|while|and)\b", re.I)
 _WINDOW = 100  # how far back a negation or a cue may sit
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_PREFIX = 10  # word prefixes kept for the rule gate
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -174,12 +176,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence (start, end) pairs covering the text: split at line breaks and at . ! ? followed by
     space (not after Dr., e.g. or an initial); runs longer than MAX_SENTENCE are cut at a space."""
     spans: list[tuple[int, int]] = []
-    start = 0
+    append, start = spans.append, 0
     for boundary in _SENTENCE_END.finditer(text):
-        if boundary.group(0)[0] == "." and _is_abbreviation(text[max(start, boundary.start() - 12):boundary.start()]):
+        at = boundary.start()
+        if text[at] == "." and _is_abbreviation(text[max(start, at - 12):at]):
             continue
-        _add_span(text, start, boundary.end(), spans)
-        start = boundary.end()
+        end = boundary.end()
+        if end - start > MAX_SENTENCE:
+            _add_span(text, start, end, spans)
+        elif end > start:
+            append((start, end))  # the common case of _add_span, inline: this loop runs per sentence
+        start = end
     _add_span(text, start, len(text), spans)
     return spans
 
@@ -210,26 +217,34 @@ class _Sentences:
         self.lowered = lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
         self.spans = sentence_spans(text)
         self.starts = [s for s, _ in self.spans]
+        self._anchored: dict[bool, _Anchored] = {}
         self._questions: dict[int, bool] = {}
-        self._word_prefixes: dict[str, set[str]] = {}
+        self._mentions: dict[tuple, bool] = {}
+        self._words: str | None = None
 
-    def may_start_with(self, literals: tuple[str, ...], case_sensitive: bool) -> bool:
-        """False only when no word of the text begins with the leading letters of any literal (a
-        match starts at a word boundary, so its first letters begin a word)."""
-        key = "text" if case_sensitive else "lowered"
-        if key not in self._word_prefixes:
-            words = set(_WORD.findall(self.text if case_sensitive else self.lowered))
-            self._word_prefixes[key] = {word[:n] for word in words for n in range(1, min(len(word), _PREFIX) + 1)}
-        prefixes = self._word_prefixes[key]
-        for literal in literals:
-            head = _WORD.match(literal)
-            if head is None or head.group(0)[:_PREFIX] in prefixes:
-                return True
-        return False
+    def anchored(self, case_sensitive: bool) -> _Anchored:
+        """Literal positions in the text the rule runs on: the original or the lower-cased copy."""
+        if case_sensitive not in self._anchored:
+            self._anchored[case_sensitive] = _Anchored(self.text if case_sensitive else self.lowered, self.words)
+        return self._anchored[case_sensitive]
+
+    def words(self) -> str:
+        """Every whitespace-separated word of the lower-cased text, once each, one a line."""
+        if self._words is None:
+            self._words = "\n".join(set(self.lowered.split()))
+        return self._words
 
     def around(self, position: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.starts, position) - 1
         return self.spans[max(index, 0)] if self.spans else (0, len(self.text))
+
+    def mentions(self, pattern: re.Pattern, text: str, sentence: tuple[int, int]) -> bool:
+        """Whether pattern occurs in the sentence (of text: the original or the lower-cased copy);
+        remembered, as a long sentence may hold many matches."""
+        key = (pattern, text is self.text, sentence)
+        if key not in self._mentions:
+            self._mentions[key] = pattern.search(text[sentence[0]:sentence[1]]) is not None
+        return self._mentions[key]
 
     def is_question(self, sentence: tuple[int, int]) -> bool:
         if sentence[0] not in self._questions:
@@ -246,21 +261,20 @@ def _clause_before(text: str, sentence: tuple[int, int], position: int) -> str:
     return window[last.end():] if last else window
 
 
-def _context_allows(rule: Rule, text: str, match: re.Match, sentence: tuple[int, int]) -> bool:
+def _context_allows(rule: Rule, sentences: _Sentences, text: str, match: re.Match, sentence: tuple[int, int]) -> bool:
     """The sentence-level context rules of a flag: negation, warnings, conditionals, contrasts, hedges."""
     clause = _clause_before(text, sentence, match.start())
     if rule.negation in ("prefix", "inside") and NEGATION.search(clause):
         return False
     if rule.negation == "inside" and NEGATION.search(match.group(0)):
         return False
-    sentence_text = text[sentence[0]:sentence[1]]
-    if rule.warning and WARNING.search(sentence_text):
+    if rule.warning and sentences.mentions(WARNING, text, sentence):
         return False
     if rule.conditional and CONDITIONAL.search(clause):
         return False
     if rule.contrast and CONTRAST.search(text, max(sentence[0], match.start() - _WINDOW), match.start()):
         return False
-    if rule.qualifier and QUALIFIER.search(sentence_text):
+    if rule.qualifier and sentences.mentions(QUALIFIER, text, sentence):
         return False
     return True
 
@@ -269,7 +283,15 @@ def _context_allows(rule: Rule, text: str, match: re.Match, sentence: tuple[int,
 
 
 def _squash(text: str) -> str:
-    return _WHITESPACE_RUN.sub(" ", text)
+    """Each run of whitespace as one space. Plain str methods: much faster than re.sub on short text."""
+    if "  " not in text and text.isprintable():
+        return text  # no tab, line break, no-break space or double space: nothing to squash
+    for space in "\t\r\n\f\v\xa0":
+        if space in text:
+            text = text.replace(space, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 def excerpt_parts(text: str, start: int, end: int, limit: int = EXCERPT_LIMIT) -> tuple[str, str, str]:
@@ -316,7 +338,7 @@ def _literal_run(alternative: str) -> str:
 @functools.lru_cache(maxsize=None)
 def leading_literals(pattern: str) -> tuple[str, ...] | None:
     """The literal strings one of which every match of `pattern` starts with, or None when the
-    pattern does not start with literals. Lets the audit skip a rule whose words are absent."""
+    pattern does not start with literals. `_anchors` builds on it."""
     if not pattern.startswith("(?:"):
         run = _literal_run(pattern)
         return (run,) if run else None
@@ -347,20 +369,171 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+_MAX_EXPANSIONS = 16  # spellings kept per alternative ("in-?network" gives two)
+
+
+def _expand(alternative: str) -> list[str]:
+    """The literal strings one of which every match of `alternative` starts with: optional
+    characters and small character classes at the start are spelled out ("k[- ]?hole" gives
+    "k-hole", "k hole" and "khole"), so the anchors are longer and occur less often."""
+    heads, i = [""], 0
+    while i < len(alternative):
+        ch = alternative[i]
+        if ch == "[":
+            close = alternative.find("]", i + 2)
+            members = alternative[i + 1:close] if close != -1 else ""
+            if not members or "\\" in members or members[0] == "^" or "-" in members[1:-1] or "[" in members:
+                break
+            options, i = list(members), close + 1
+        elif ch == "\\" and i + 1 < len(alternative) and not alternative[i + 1].isalnum():
+            options, i = [alternative[i + 1]], i + 2
+        elif ch in _META:
+            break
+        else:
+            options, i = [ch], i + 1
+        quantifier = alternative[i:i + 1]
+        if quantifier in ("*", "{"):
+            break  # may repeat zero times: the anchors stop before it
+        if quantifier == "?":
+            options, i = options + [""], i + 1
+        if len(heads) * len(options) > _MAX_EXPANSIONS:
+            break
+        heads = [head + option for head in heads for option in options]
+        if quantifier == "+":
+            break  # what follows a repeat is not a fixed distance away
+    return heads
+
+
+def _top_level_alternatives(pattern: str) -> list[str] | None:
+    """The alternatives of the pattern's top level, or None when that is not a plain sequence."""
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 if pattern[i + 1:i + 2] != "]" else 2  # "[]...]" holds a literal ]
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return None  # an alternation outside any group: a match may start in either half
+        i += 1
+    return [pattern]
+
+
+@functools.lru_cache(maxsize=None)
+def _anchors(pattern: str) -> tuple[str, ...] | None:
+    """The literals every match of `pattern` starts with (see `leading_literals`; a named group
+    at the start counts like `(?:`), spelled out by `_expand`; None when there are none."""
+    if _top_level_alternatives(pattern) is None:
+        return None
+    body = "(?:" + pattern[pattern.index(">") + 1:] if pattern.startswith("(?P<") else pattern
+    if leading_literals(body) is None:
+        return None
+    if not body.startswith("(?:"):
+        alternatives = [body]
+    else:  # the leading group's alternatives (leading_literals checked that it is not optional)
+        depth, alternatives, current, i = 0, [], "", 3
+        while True:
+            ch = body[i]
+            if ch == "\\":
+                current, i = current + body[i:i + 2], i + 2
+                continue
+            if ch == ")" and depth == 0:
+                break
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if ch == "|" and depth == 0:
+                alternatives.append(current)
+                current = ""
+            else:
+                current += ch
+            i += 1
+        alternatives.append(current)
+    literals = [head for alternative in alternatives for head in _expand(alternative)]
+    if not all(literals):
+        return None
+    # A literal that starts with another adds no start positions of its own.
+    literals = sorted(set(literals))
+    return tuple(lit for lit in literals if not any(lit != other and lit.startswith(other) for other in literals))
+
+
+def _occurrences(text: str, literal: str) -> list[int]:
+    """Every position where literal starts, overlapping ones included."""
+    positions, find, at = [], text.find, text.find(literal)
+    while at != -1:
+        positions.append(at)
+        at = find(literal, at + 1)
+    return positions
+
+
+_WORD_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
+class _Anchored:
+    """Where literals occur in one text, each looked up once and shared by the rules."""
+
+    def __init__(self, text: str, words: Callable[[], str]) -> None:
+        self.text = text
+        self.found: dict[str, list[int]] = {}
+        self.words = words
+
+    def positions(self, literal: str) -> list[int]:
+        if literal not in self.found:
+            head = _WORD_RUN.match(literal)
+            # Lower-casing maps each ASCII letter to one ASCII letter and never makes or removes a
+            # space, so the words of the lower-cased text serve the original text too.
+            if head is not None and head.start() == 0 and head.group(0).lower() not in self.words():
+                self.found[literal] = []  # its leading letters occur in no word: skip the scan
+            else:
+                self.found[literal] = _occurrences(self.text, literal)
+        return self.found[literal]
+
+
+def _finditer(pattern: re.Pattern, anchored: _Anchored):
+    """The same matches as pattern.finditer(text), faster for a pattern that starts with literals:
+    re tries an alternation at every position, whereas str.find jumps from one occurrence of a
+    literal to the next; the pattern then runs only where a match can start, and a match that
+    starts inside the previous one is skipped, just as finditer does."""
+    text = anchored.text
+    literals = _anchors(pattern.pattern)
+    if literals is None:
+        yield from pattern.finditer(text)
+        return
+    lists = [found for literal in literals if (found := anchored.positions(literal))]
+    if not lists:
+        return
+    if len(literals) == 1:
+        yield from pattern.finditer(text)  # one literal prefix: re's own search jumps to it
+        return
+    starts = sorted(set().union(*lists)) if len(lists) > 1 else lists[0]
+    match, resume = pattern.match, 0
+    for at in starts:
+        if at < resume:
+            continue
+        found = match(text, at)
+        if found is not None:
+            yield found
+            resume = found.end() if found.end() > at else at + 1
+
+
 def _matches(rule: Rule, sentences: _Sentences, apply_context: bool):
     """(start, end, detail) for every match of the rule that survives its context rules."""
     text = sentences.text if rule.case_sensitive else sentences.lowered
-    literals = leading_literals(rule.pattern.pattern)
-    if literals is not None and not sentences.may_start_with(literals, rule.case_sensitive):
-        return  # no word in the text starts like this rule does: skip the scan
-    for match in rule.pattern.finditer(text):
+    for match in _finditer(rule.pattern, sentences.anchored(rule.case_sensitive)):
         start = match.start()
         if start and _word_char(text[start - 1]) and _word_char(text[start]):
             continue  # the rules start at a word boundary ("cure" is not inside "secure")
         sentence = sentences.around(start)
         if sentences.is_question(sentence):
             continue
-        if apply_context and not _context_allows(rule, text, match, sentence):
+        if apply_context and not _context_allows(rule, sentences, text, match, sentence):
             continue
         detail = rule.check(text, match, sentence) if rule.check else ""
         if detail is None:
