@@ -110,8 +110,8 @@ async def act(page, action: tuple) -> None:
     """Make one widget change that always differs from the current value."""
     kind, label = action
     if kind == "toggle":
-        box = page.get_by_test_id("stSidebar").get_by_role("checkbox", name=label, exact=True)
-        await box.set_checked(not await box.is_checked(), force=True, timeout=60_000)
+        # A person clicks the label; Streamlit's own input is visually hidden behind it.
+        await page.get_by_test_id("stSidebar").get_by_text(label, exact=True).click(timeout=60_000)
     elif kind == "sort":
         radio = page.get_by_test_id("stRadio")
         target = "Grade" if await radio.get_by_role("radio", name="Name", exact=True).is_checked() else "Name"
