@@ -72,7 +72,8 @@ def directory() -> Directory:
     return _load(folder, _fingerprint(folder))
 
 
-def _answers_key(answers) -> tuple:
+def answers_key(answers) -> tuple:
+    """Recorded answers as a hashable key (for the caches below)."""
     return tuple(tuple(sorted(a.items())) for a in answers or ())
 
 
@@ -85,14 +86,6 @@ def _enriched(folder: str, fingerprint: tuple, answers_key: tuple, weights_key: 
     return enrich(loaded.providers, loaded.evidence, answers=[dict(a) for a in answers_key] or None,
                   weights=dict(weights_key) or None, must_have=list(must_have) or None,
                   must_have_known=must_have_known)
-
-
-def enriched_providers(answers=None, weights: dict | None = None, must_have=None, must_have_known: bool = False):
-    """Providers with per-session prices and scores (cached per data version, answers, weights and
-    must-haves, since scoring a large directory on every rerun is wasted work; read-only)."""
-    folder = data_dir()
-    return _enriched(folder, _fingerprint(folder), _answers_key(answers), tuple(sorted((weights or {}).items())),
-                     tuple(must_have or ()), bool(must_have_known))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -112,7 +105,7 @@ def found_providers(state: dict, sort: str, answers=None, weights: dict | None =
     from vetting.filters import to_params
 
     folder = data_dir()
-    return _found(folder, _fingerprint(folder), _answers_key(answers), tuple(sorted((weights or {}).items())),
+    return _found(folder, _fingerprint(folder), answers_key(answers), tuple(sorted((weights or {}).items())),
                   tuple(sorted(to_params(state).items())), sort)
 
 

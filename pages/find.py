@@ -219,7 +219,7 @@ with map_col:
     else:
         latitude, longitude, zoom = 39.5, -98.35, 3.0
     # The map depends only on which providers match, so its JSON is cached per filter state.
-    view_key = (tuple(sorted(F.to_params(state).items())), ui._answers_key(answers),
+    view_key = (tuple(sorted(F.to_params(state).items())), ui.answers_key(answers),
                 tuple(sorted((custom_weights or {}).items())))
     spec = ui.map_spec(view_key, points, latitude, longitude, zoom, tiles)
     st.pydeck_chart(PreparedDeck(spec), height=420)
