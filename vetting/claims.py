@@ -335,13 +335,9 @@ def _literal_run(alternative: str) -> str:
     return run
 
 
-@functools.lru_cache(maxsize=None)
-def leading_literals(pattern: str) -> tuple[str, ...] | None:
-    """The literal strings one of which every match of `pattern` starts with, or None when the
-    pattern does not start with literals. `_anchors` builds on it."""
-    if not pattern.startswith("(?:"):
-        run = _literal_run(pattern)
-        return (run,) if run else None
+def _leading_group(pattern: str) -> tuple[list[str], int] | None:
+    """The alternatives of a pattern's leading `(?:...)` group and the index of its closing
+    parenthesis; None when the group never closes."""
     depth, alternatives, current, i = 0, [], "", 3
     while i < len(pattern):
         ch = pattern[i]
@@ -349,7 +345,7 @@ def leading_literals(pattern: str) -> tuple[str, ...] | None:
             current, i = current + pattern[i:i + 2], i + 2
             continue
         if ch == ")" and depth == 0:
-            break
+            return alternatives + [current], i
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if ch == "|" and depth == 0:
             alternatives.append(current)
@@ -357,11 +353,23 @@ def leading_literals(pattern: str) -> tuple[str, ...] | None:
         else:
             current += ch
         i += 1
-    else:
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def leading_literals(pattern: str) -> tuple[str, ...] | None:
+    """The literal strings one of which every match of `pattern` starts with, or None when the
+    pattern does not start with literals. `_anchors` builds on it."""
+    if not pattern.startswith("(?:"):
+        run = _literal_run(pattern)
+        return (run,) if run else None
+    group = _leading_group(pattern)
+    if group is None:
         return None
+    alternatives, i = group
     if pattern[i + 1:i + 2] in ("?", "*") or pattern[i + 1:i + 3] == "{0":
         return None  # the whole group is optional
-    runs = tuple(_literal_run(alternative) for alternative in alternatives + [current])
+    runs = tuple(_literal_run(alternative) for alternative in alternatives)
     return None if not all(runs) else runs
 
 
@@ -437,25 +445,8 @@ def _anchors(pattern: str) -> tuple[str, ...] | None:
     body = "(?:" + pattern[pattern.index(">") + 1:] if pattern.startswith("(?P<") else pattern
     if leading_literals(body) is None:
         return None
-    if not body.startswith("(?:"):
-        alternatives = [body]
-    else:  # the leading group's alternatives (leading_literals checked that it is not optional)
-        depth, alternatives, current, i = 0, [], "", 3
-        while True:
-            ch = body[i]
-            if ch == "\\":
-                current, i = current + body[i:i + 2], i + 2
-                continue
-            if ch == ")" and depth == 0:
-                break
-            depth += {"(": 1, ")": -1}.get(ch, 0)
-            if ch == "|" and depth == 0:
-                alternatives.append(current)
-                current = ""
-            else:
-                current += ch
-            i += 1
-        alternatives.append(current)
+    # the leading group's alternatives (leading_literals checked that it closes and is not optional)
+    alternatives = [body] if not body.startswith("(?:") else _leading_group(body)[0]
     literals = [head for alternative in alternatives for head in _expand(alternative)]
     if not all(literals):
         return None
