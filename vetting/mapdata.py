@@ -66,9 +66,11 @@ def provider_points(providers: pd.DataFrame, max_points: int | None = None) -> p
     return points
 
 
-def deck_json(points: pd.DataFrame, latitude: float, longitude: float, zoom: float, tiles: bool) -> str:
-    """The deck.gl JSON spec: state outlines plus one scatter layer per care setting."""
-    layers = [pdk.Layer("PathLayer", state_outlines(), id="state-outlines", get_path="path",
+@lru_cache(maxsize=16)
+def _skeleton(latitude: float, longitude: float, zoom: float, tiles: bool) -> str:
+    """The spec without providers (state outlines included), as compact JSON with one placeholder
+    per care setting; built once per view position, since pydeck's own encoder is slow."""
+    layers = [pdk.Layer("PathLayer", [], id="state-outlines", get_path="path",
                         get_color=[120, 120, 120, 200], width_min_pixels=1, pickable=False)]
     for setting, colour in SETTING_COLOURS.items():
         layers.append(pdk.Layer("ScatterplotLayer", [], id=f"providers-{setting}", get_position=["lon", "lat"],
@@ -76,17 +78,23 @@ def deck_json(points: pd.DataFrame, latitude: float, longitude: float, zoom: flo
                                 pickable=True, stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1))
     deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=latitude, longitude=longitude, zoom=zoom),
                     map_style="light" if tiles else None, tooltip=TOOLTIP)
-    spec = json.loads(deck.to_json())  # small: the points are spliced in below
-    columns = ["name", "lon", "lat", "setting", "routes", "price"]
-    chunks = {}
+    spec = json.loads(deck.to_json())
+    spec["layers"][0]["data"] = _PLACEHOLDER.format("outlines")
     for layer in spec["layers"][1:]:
-        setting = layer["id"].removeprefix("providers-")
-        layer["data"] = _PLACEHOLDER.format(setting)
-        chunks[json.dumps(layer["data"])] = points.loc[points["care_setting"] == setting, columns].to_json(
-            orient="records", force_ascii=False, double_precision=4)
+        layer["data"] = _PLACEHOLDER.format(layer["id"].removeprefix("providers-"))
     text = json.dumps(spec, separators=(",", ":"))
-    for placeholder, records in chunks.items():
-        text = text.replace(placeholder, records, 1)
+    return text.replace(json.dumps(_PLACEHOLDER.format("outlines")),
+                        json.dumps(state_outlines(), separators=(",", ":")), 1)
+
+
+def deck_json(points: pd.DataFrame, latitude: float, longitude: float, zoom: float, tiles: bool) -> str:
+    """The deck.gl JSON spec: state outlines plus one scatter layer per care setting."""
+    text = _skeleton(latitude, longitude, zoom, tiles)
+    columns = ["name", "lon", "lat", "setting", "routes", "price"]
+    for setting in SETTING_COLOURS:
+        records = points.loc[points["care_setting"] == setting, columns].to_json(
+            orient="records", force_ascii=False, double_precision=4)
+        text = text.replace(json.dumps(_PLACEHOLDER.format(setting)), records, 1)
     return text
 
 
