@@ -19,9 +19,8 @@ DAY = "2026-11-20"
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    """The bundled directory, read only."""
-    return load_directory(DATA)
+def bundled(bundled_directory):
+    return bundled_directory
 
 
 @pytest.fixture

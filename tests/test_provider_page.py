@@ -7,28 +7,22 @@ import pytest
 from streamlit.elements.widgets.button import ButtonMixin
 from streamlit.testing.v1 import AppTest
 
-from vetting import checklists, load_directory, scoring
+from tests.conftest import open_page as open_app_page
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from vetting import checklists, scoring
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    directory = load_directory(DATA)
+def bundled(bundled_directory):
+    directory = bundled_directory
     scores = scoring.score(directory.providers, directory.evidence)
     return directory, scores
 
 
 def open_page(provider_id=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/provider.py")
-    if provider_id is not None:
-        at.query_params["provider"] = provider_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app_page("pages/provider.py", provider=provider_id)
 
 
 def metric(at, label):

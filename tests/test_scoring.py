@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vetting import answers as A
-from vetting import load_directory, scoring
+from vetting import scoring
 from vetting.cli import main
 from vetting.vocab import CRITERION_IDS, split_list
 
@@ -171,8 +171,8 @@ def test_your_answer_moves_grades_like_evidence(settings_list, rows, criterion_i
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return load_directory(DATA)
+def bundled(bundled_directory):
+    return bundled_directory
 
 
 def test_a_red_flag_on_any_bundled_provider_moves_it_below_every_clean_one(bundled):

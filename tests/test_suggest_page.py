@@ -8,6 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import open_page as open_app_page
+
 from vetting import load_directory
 from vetting import proposals as P
 from vetting.cli import main
@@ -19,8 +21,8 @@ NEW_URL = "https://suggested-clinic.example.com/about"
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return load_directory(DATA)
+def bundled(bundled_directory):
+    return bundled_directory
 
 
 @pytest.fixture
@@ -38,14 +40,7 @@ def downloads(monkeypatch) -> dict:
 
 
 def open_page(provider_id=None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/suggest.py")
-    if provider_id is not None:
-        at.query_params["provider"] = provider_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app_page("pages/suggest.py", provider=provider_id)
 
 
 def errors(at) -> str:
