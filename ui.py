@@ -77,13 +77,20 @@ def answers_key(answers) -> tuple:
     return tuple(tuple(sorted(a.items())) for a in answers or ())
 
 
+@st.cache_resource(show_spinner="Preparing the directory…", max_entries=2)
+def _prepared(folder: str, fingerprint: tuple):
+    from vetting.find import prepare
+
+    loaded = _load(folder, fingerprint)
+    return prepare(loaded.providers, loaded.evidence)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _enriched(folder: str, fingerprint: tuple, answers_key: tuple, weights_key: tuple, must_have: tuple,
               must_have_known: bool):
     from vetting.find import enrich
 
-    loaded = _load(folder, fingerprint)
-    return enrich(loaded.providers, loaded.evidence, answers=[dict(a) for a in answers_key] or None,
+    return enrich(_prepared(folder, fingerprint), answers=[dict(a) for a in answers_key] or None,
                   weights=dict(weights_key) or None, must_have=list(must_have) or None,
                   must_have_known=must_have_known)
 

@@ -28,11 +28,24 @@ ALL_OPEN = {"nyc-iv", "newark-im", "philly-spravato", "boston-iv", "home-ny", "h
 
 
 @pytest.fixture(scope="module")
-def enriched(tmp_path_factory):
+def directory(tmp_path_factory):
     folder = write_directory(tmp_path_factory.mktemp("filters"), PROVIDERS)
-    directory = load_directory(folder)
-    assert directory.problems == []
+    loaded = load_directory(folder)
+    assert loaded.problems == []
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def enriched(directory):
     return enrich(directory.providers)
+
+
+@pytest.fixture(scope="module")
+def reference(directory):
+    """The providers with prices but without the prepared helper columns: the filters' slow path."""
+    from vetting.prices import per_session_prices
+
+    return directory.providers.join(per_session_prices(directory.providers))
 
 
 CASES = [
@@ -71,12 +84,23 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("path", ["prepared", "reference"])
 @pytest.mark.parametrize("params, expected", CASES, ids=[str(c[0]) for c in CASES])
-def test_filters(enriched, params, expected):
+def test_filters(enriched, reference, path, params, expected):
     state, _notes = F.parse_params(params)
-    result, view = find(enriched, state)
+    result, view = find(enriched if path == "prepared" else reference, state)
     assert set(result["provider_id"]) == expected
     assert view.count == len(expected)
+
+
+def test_prepared_columns_mark_list_membership(enriched):
+    rows = enriched.set_index("provider_id")
+    assert rows.loc["newark-im", F.member_column("conditions", "ptsd")]
+    assert not rows.loc["nyc-iv", F.member_column("conditions", "ptsd")]
+    assert rows.loc["home-ny", F.member_column("states_served", "NJ")]
+    assert rows.loc["newark-im", F.member_column("insurance", "bcbs")]
+    assert not rows.loc["boston-iv", F.member_column("insurance", "any")]  # "none" accepts no plan
+    assert not rows.loc["home-ca", F.member_column("insurance", "any")]    # unknown is not "accepts"
 
 
 @pytest.mark.parametrize("params, note_fragment", [

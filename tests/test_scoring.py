@@ -72,6 +72,18 @@ def test_status_resolution(rows, answers, expected):
     assert tuple(None if pd.isna(v) else v for v in got) == expected
 
 
+def test_answers_leave_the_shared_public_matrix_unchanged():
+    """The Find page resolves public evidence once and shares it; one session's answers must not leak into it."""
+    evidence = evidence_frame([("clinic-a", "medical_screening", "met")])
+    public = scoring.public_status_matrix(CLINIC, evidence)
+    before = public.status.copy()
+    mine = scoring.with_answers(public, [answer("clinic-a", "medical_screening", "red_flag")])
+    column = CRITERION_IDS.index("medical_screening")
+    assert mine.status[0, column] == scoring.RED_FLAG and mine.answer_row[0, column] == 0
+    assert (public.status == before).all() and (public.answer_row == -1).all()
+    assert scoring.with_answers(public, None) is public
+
+
 def test_statuses_only_for_applicable_criteria_and_ignore_evidence_that_does_not_apply():
     providers = providers_frame(("home-a", "at_home", "sublingual"), ("spravato-b", "clinic", "esketamine_nasal"))
     evidence = evidence_frame([("home-a", "vital_sign_monitoring", "red_flag"), ("home-a", "remote_monitoring", "met"),

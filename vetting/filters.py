@@ -40,6 +40,7 @@ class Context:
     radius: float = DEFAULT_RADIUS_MILES
     must_have_known: bool = False
     remote_here: pd.Series | None = None
+    distance_miles: pd.Series | None = None  # from the ZIP, worked out once per view
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,51 @@ def _choice(vocabulary: Mapping[str, str], what: str) -> Callable[[str], str]:
     return parse
 
 
+# List columns whose filters are prepared once per directory: one boolean column per item
+# (`_has:routes:iv`), so a filter is a column lookup instead of parsing `;`-lists on every view.
+def _accepted_payers(cell) -> set[str]:
+    """Payer ids of an `insurance` cell, plus "any" when it names any accepted plan."""
+    return set(payer_ids(cell)) | ({"any"} if accepts_insurance(cell) is True else set())
+
+
+MEMBERSHIP = {
+    "routes": (lambda: ROUTES, lambda cell: set(split_list(cell))),
+    "conditions": (lambda: CONDITIONS, lambda cell: set(split_list(cell))),
+    "states_served": (lambda: US_STATES, lambda cell: set(split_list(cell))),
+    "insurance": (lambda: {"any": "any", **PAYER_LABELS}, _accepted_payers),
+}
+
+
+def member_column(column: str, item: str) -> str:
+    return f"_has:{column}:{item}"
+
+
+def prepare_columns(providers: pd.DataFrame) -> pd.DataFrame:
+    """Helper columns the filters read when present (built once per data version, see
+    vetting.find.prepare): list membership per item, at-home flag, open flag, search text."""
+    columns: dict[str, np.ndarray] = {}
+    for column, (vocabulary, items_of) in MEMBERSHIP.items():
+        codes, cells = pd.factorize(np.asarray(providers[column], dtype=object))
+        items = [items_of(cell) for cell in cells]
+        for item in vocabulary():
+            # One lookup per distinct cell; code -1 (empty cell) picks the appended False.
+            hits = np.array([item in each for each in items] + [False], dtype=bool)
+            columns[member_column(column, item)] = hits[codes]
+    columns["_remote"] = ((providers["care_setting"] == "at_home")
+                          | (providers["supervision_model"] == "telehealth_remote")).to_numpy(dtype=bool)
+    columns["_open"] = providers["status"].ne("closed").fillna(True).to_numpy(dtype=bool)
+    columns["_search_text"] = (providers["name"].fillna("") + " " + providers["city"].fillna("")).str.lower().to_numpy(dtype=object)
+    return pd.DataFrame(columns, index=providers.index)
+
+
+def _member_mask(providers: pd.DataFrame, column: str, wanted) -> pd.Series | None:
+    """The prepared membership of `wanted` items (any of them), or None if not prepared."""
+    names = [member_column(column, item) for item in wanted]
+    if not names or not all(name in providers.columns for name in names):
+        return None
+    return pd.Series(np.logical_or.reduce([providers[name].to_numpy() for name in names]), index=providers.index)
+
+
 def per_distinct(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
     """Apply `function` once per distinct cell, not once per row: list cells repeat a great deal
     (a few hundred route or payer combinations across a directory of any size)."""
@@ -79,7 +125,8 @@ def _has_any(series: pd.Series, wanted: set[str]) -> pd.Series:
 def _any_item(column: str) -> Callable[[pd.DataFrame, list, Context], pd.Series]:
     """Rows whose `;`-list column contains any of the chosen values."""
     def apply(providers: pd.DataFrame, values: list, context: Context) -> pd.Series:
-        return _has_any(providers[column], set(values))
+        prepared = _member_mask(providers, column, values)
+        return prepared if prepared is not None else _has_any(providers[column], set(values))
     return apply
 
 
@@ -110,10 +157,11 @@ def _apply_insurance(providers: pd.DataFrame, values: list, context: Context) ->
     """Any of the chosen payers, and every chosen feature (HSA/FSA, superbill, Spravato covered)."""
     payers = {v for v in values if v not in INSURANCE_FEATURES}
     keep = pd.Series(True, index=providers.index)
-    if payers:
-        keep &= per_distinct(providers["insurance"], lambda cell: bool(payers & payer_ids(cell))).fillna(False).astype(bool)
-    if "any" in values:
-        keep &= per_distinct(providers["insurance"], lambda cell: accepts_insurance(cell) is True).fillna(False).astype(bool)
+    for wanted in ([sorted(payers)] if payers else []) + ([["any"]] if "any" in values else []):
+        prepared = _member_mask(providers, "insurance", wanted)
+        if prepared is None:
+            prepared = per_distinct(providers["insurance"], lambda cell: bool(set(wanted) & _accepted_payers(cell)))
+        keep &= prepared.fillna(False).astype(bool)
     for feature, column in (("spravato_covered", "spravato_covered_by_insurance"), ("hsa_fsa", "hsa_fsa"),
                             ("superbill", "superbill")):
         if feature in values:
@@ -144,10 +192,8 @@ def is_remote(providers: pd.DataFrame) -> pd.Series:
 
 def serves_state(providers: pd.DataFrame, state: str) -> pd.Series:
     """True where `states_served` lists the two-letter code `state`."""
-    if "_states_served_text" in providers:
-        # Codes are two capital letters between `;`, so a plain substring search is exact (and fast).
-        return providers["_states_served_text"].str.contains(state, regex=False).fillna(False).astype(bool)
-    return _has_any(providers["states_served"], {state})
+    prepared = _member_mask(providers, "states_served", [state])
+    return prepared if prepared is not None else _has_any(providers["states_served"], {state})
 
 
 def remote_in_zip_state(providers: pd.DataFrame, context: Context) -> pd.Series:
@@ -160,9 +206,11 @@ def remote_in_zip_state(providers: pd.DataFrame, context: Context) -> pd.Series:
 def distances(providers: pd.DataFrame, context: Context) -> pd.Series:
     if context.zip_location is None:
         return pd.Series(np.nan, index=providers.index)
-    latitude, longitude, _state = context.zip_location
-    return pd.Series(geo.haversine_miles(latitude, longitude, providers["latitude"], providers["longitude"]),
-                     index=providers.index)
+    if context.distance_miles is None:
+        latitude, longitude, _state = context.zip_location
+        context.distance_miles = pd.Series(
+            geo.haversine_miles(latitude, longitude, providers["latitude"], providers["longitude"]), index=providers.index)
+    return context.distance_miles
 
 
 def _apply_zip(providers: pd.DataFrame, value: str, context: Context) -> pd.Series:
@@ -200,8 +248,11 @@ def _apply_max_price(providers: pd.DataFrame, value: float, context: Context) ->
 
 def _apply_q(providers: pd.DataFrame, value: str, context: Context) -> pd.Series:
     needle = value.lower()
-    text = providers["name"].fillna("") + " " + providers["city"].fillna("")
-    return text.str.lower().str.contains(needle, regex=False)
+    if "_search_text" in providers:
+        text = providers["_search_text"]
+    else:
+        text = (providers["name"].fillna("") + " " + providers["city"].fillna("")).str.lower()
+    return text.str.contains(needle, regex=False).fillna(False).astype(bool)
 
 
 def _parse_q(value: str) -> str:
@@ -220,7 +271,9 @@ def _parse_flag(value: str) -> bool:
 
 
 def _apply_closed(providers: pd.DataFrame, value: bool, context: Context) -> pd.Series:
-    return pd.Series(True, index=providers.index) if value else providers["status"].ne("closed").fillna(True)
+    if value:
+        return pd.Series(True, index=providers.index)
+    return providers["_open"] if "_open" in providers else providers["status"].ne("closed").fillna(True)
 
 
 def _parse_min_grade(value: str) -> float:

@@ -1,20 +1,28 @@
-"""The Find pipeline, pure: prices -> scores -> filters -> sorted results.
+"""The Find pipeline, pure: prepare -> enrich (scores) -> find (filters and sort).
 
-`enrich(directory)` adds the per-session prices (and, where scoring is available, grades);
-`find(enriched, state)` applies the filters and sorts. The page and the benchmark both call these.
+- `prepare(providers, evidence)`: everything that depends only on the data version, built once per
+  version (the app caches it): per-session prices, the filters' helper columns (list membership per
+  route, condition, state served and payer; at-home and open flags; search text; name order) and
+  the public evidence resolved into a status matrix.
+- `enrich(prepared, answers, weights, must_have)`: grades from that matrix with your answers and
+  weights (cheap: arrays only), as columns beside the prepared ones.
+- `find(enriched, state, sort)`: filters, sort, and a copy of only the rows shown.
+
+`enrich(providers, evidence, ...)` with a frame prepares first (one call for tests and scripts).
+The page and the benchmark both call these.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
-import numpy as np
-
-from .filters import View, apply_filters, is_remote
+from .filters import View, apply_filters, prepare_columns
 from .prices import per_session_prices
-from .scoring import criterion_statuses, must_have_mask, score
+from .scoring import StatusMatrix, must_have_mask, public_status_matrix, score_matrix, with_answers
 
 SORTS = {
     "grade": "Grade, highest first (then name). The grade comes only from public evidence and your own "
@@ -24,25 +32,37 @@ SORTS = {
 }
 
 
-def enrich(providers: pd.DataFrame, evidence: pd.DataFrame | None = None, answers=None, weights=None,
+@dataclass(frozen=True)
+class Prepared:
+    """A directory made ready for Find: read-only, shared by every view of one data version."""
+    providers: pd.DataFrame           # the providers' columns, prices and the filters' helper columns
+    public: StatusMatrix | None       # public evidence resolved; None when no evidence was given
+
+
+def prepare(providers: pd.DataFrame, evidence: pd.DataFrame | None = None) -> Prepared:
+    """Prices, filter helper columns and resolved public evidence: the per-data-version work."""
+    helpers = prepare_columns(providers)
+    helpers["_name_rank"] = providers["name"].str.lower().rank(method="first").fillna(0).astype("int64").to_numpy()
+    base = pd.concat([providers, per_session_prices(providers), helpers], axis=1)
+    return Prepared(base, public_status_matrix(providers, evidence) if evidence is not None else None)
+
+
+def enrich(prepared: Prepared | pd.DataFrame, evidence: pd.DataFrame | None = None, answers=None, weights=None,
            must_have: list[str] | None = None, must_have_known: bool = False) -> pd.DataFrame:
-    """Providers with per-session prices, their scores and, when must-haves are chosen, whether
-    each keeps them (`keeps_must_haves`, read by the must_have filter)."""
-    enriched = providers.join(per_session_prices(providers))
-    # Prepared once per data version, so that filtering and sorting on every rerun stay cheap.
-    enriched["_remote"] = is_remote(providers).to_numpy()
-    enriched["_name_rank"] = providers["name"].str.lower().rank(method="first").fillna(0).astype("int64").to_numpy()
-    enriched["_states_served_text"] = providers["states_served"].astype("str")
-    if evidence is None:
-        return enriched
-    scores = score(providers, evidence, answers=answers, weights=weights)
-    enriched = enriched.join(scores.drop(columns=["provider_id"]))
+    """The prepared providers with their scores and, when must-haves are chosen, whether each keeps
+    them (`keeps_must_haves`, read by the must_have filter). Given a frame of providers instead of
+    a Prepared, prepares it with `evidence` first."""
+    if not isinstance(prepared, Prepared):
+        prepared = prepare(prepared, evidence)
+    if prepared.public is None:
+        return prepared.providers
+    matrix = with_answers(prepared.public, answers)
+    scores = score_matrix(matrix, weights, index=prepared.providers.index).drop(columns=["provider_id"])
     if must_have:
-        statuses = criterion_statuses(providers, evidence, answers=answers)
-        keeps = must_have_mask(statuses, must_have, drop_unknown=must_have_known,
-                               provider_ids=providers["provider_id"])
-        enriched["keeps_must_haves"] = keeps.to_numpy()
-    return enriched
+        keeps = must_have_mask(matrix, must_have, drop_unknown=must_have_known)
+        scores["keeps_must_haves"] = keeps.to_numpy()
+    # A shallow concat: the prepared columns are shared (copy-on-write), not copied, per answers and weights.
+    return pd.concat([prepared.providers, scores], axis=1)
 
 
 def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade") -> tuple[pd.DataFrame, View]:

@@ -135,13 +135,18 @@ def status_matrix(providers: pd.DataFrame, evidence: pd.DataFrame | None, answer
 
     provider_id must be unique (the loader guarantees it; with a repeated id, evidence goes to the
     first row). Raises ValueError for malformed answers."""
+    return with_answers(public_status_matrix(providers, evidence), answers)
+
+
+def public_status_matrix(providers: pd.DataFrame, evidence: pd.DataFrame | None) -> StatusMatrix:
+    """Public evidence alone, resolved (the part that depends only on the data version, so the Find
+    page resolves it once and applies each session's answers with `with_answers`)."""
     provider_ids = providers["provider_id"].array
     provider_keys = _arrow(provider_ids)
     n, k = len(provider_ids), len(CRITERION_IDS)
     applies = applicable_array(providers)
     status = np.zeros((n, k), dtype=np.int8)
     evidence_row = np.full((n, k), -1, dtype=np.int64)
-    answer_row = np.full((n, k), -1, dtype=np.int64)
 
     if evidence is None:
         evidence = pd.DataFrame(columns=["provider_id", "criterion_id", "status", "note", "source_url", "checked_on"])
@@ -164,17 +169,28 @@ def status_matrix(providers: pd.DataFrame, evidence: pd.DataFrame | None, answer
             status[rows[winners], cols[winners]] = rank[winners]
             evidence_row[rows[winners], cols[winners]] = winners
 
-    answers = answers_frame(answers)  # validated; one answer per provider and item, the latest
-    if len(answers):
-        rank = _ranks(answers["status"])
-        rows = positions(answers["provider_id"], provider_keys)
-        cols = _criterion_positions(answers["item_id"])
-        usable = np.flatnonzero((rows >= 0) & (cols >= 0) & (rank > UNKNOWN))
-        status[rows[usable], cols[usable]] = rank[usable]
-        answer_row[rows[usable], cols[usable]] = usable
-
     status[~applies] = UNKNOWN  # evidence about a criterion that does not apply is not counted
-    return StatusMatrix(provider_ids, applies, status, evidence_row, answer_row, evidence, answers)
+    return StatusMatrix(provider_ids, applies, status, evidence_row, np.full((n, k), -1, dtype=np.int64),
+                        evidence, answers_frame(None))
+
+
+def with_answers(public: StatusMatrix, answers=None) -> StatusMatrix:
+    """`public` with your answers laid over it (a new matrix; `public` is not changed). Raises
+    ValueError for malformed answers."""
+    answers = answers_frame(answers)  # validated; one answer per provider and item, the latest
+    if not len(answers):
+        return public
+    status = public.status.copy()
+    answer_row = np.full(status.shape, -1, dtype=np.int64)
+    rank = _ranks(answers["status"])
+    rows = positions(answers["provider_id"], _arrow(public.provider_ids))
+    cols = _criterion_positions(answers["item_id"])
+    usable = np.flatnonzero((rows >= 0) & (cols >= 0) & (rank > UNKNOWN))
+    status[rows[usable], cols[usable]] = rank[usable]
+    answer_row[rows[usable], cols[usable]] = usable
+    status[~public.applies] = UNKNOWN
+    return StatusMatrix(public.provider_ids, public.applies, status, public.evidence_row, answer_row,
+                        public.evidence, answers)
 
 
 def criterion_statuses(providers: pd.DataFrame, evidence: pd.DataFrame | None, answers=None) -> pd.DataFrame:
