@@ -32,6 +32,9 @@ SORTS = {
 }
 
 
+HELPER_PREFIXES = ("_has:", "_search_text", "_open")  # read by the filters only; not copied into results
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A directory made ready for Find: read-only, shared by every view of one data version."""
@@ -80,7 +83,9 @@ def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade") 
     else:
         order = np.argsort(name_rank, kind="stable")
     positions = shown[order]
-    result = enriched.take(positions)  # one copy: only the rows shown, already in order
+    # One copy: only the rows shown, already in order, without the filters' helper columns.
+    columns = [i for i, name in enumerate(enriched.columns) if not name.startswith(HELPER_PREFIXES)]
+    result = enriched.iloc[positions, columns]
     result["distance_miles"] = distance[order]
     result["serves_your_state"] = view.serves_your_state.to_numpy()[positions]
     return result, view

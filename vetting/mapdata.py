@@ -46,7 +46,10 @@ def _money(values: pd.Series) -> pd.Series:
 def provider_points(providers: pd.DataFrame, max_points: int | None = None) -> pd.DataFrame:
     """One row per on-site provider with a position: what the scatter layers and the tooltip need.
     With more than `max_points` providers, one row per area instead (see `group_points`)."""
-    on_site = providers[~is_remote(providers) & providers["latitude"].notna() & providers["longitude"].notna()]
+    keep = (~is_remote(providers) & providers["latitude"].notna() & providers["longitude"].notna()).to_numpy()
+    # Only the columns drawn, then the rows: filtering the whole results frame first would copy every column.
+    on_site = providers[["name", "longitude", "latitude", "care_setting", "routes", "price_per_session_low",
+                         "price_per_session_high"]][keep]
     points = pd.DataFrame({
         "name": on_site["name"],
         "lon": on_site["longitude"].round(4),
