@@ -21,6 +21,7 @@ import pandas as pd
 
 from .checklists import load_checklist
 from .schemas import ID_PATTERN
+from .spreadsheet import read_cell, safe_frame
 from .vocab import CRITERION_IDS
 
 ANSWER_COLUMNS = ["provider_id", "item_id", "status", "note", "recorded_on"]
@@ -102,8 +103,8 @@ def record_answer(answers: list[dict] | None, answer: dict) -> list[dict]:
 
 
 def to_csv(answers) -> str:
-    frame = answers_frame(answers)
-    return frame.to_csv(index=False, lineterminator="\n")
+    """Answers as CSV; notes that would start a spreadsheet formula are quoted (vetting.spreadsheet)."""
+    return safe_frame(answers_frame(answers)).to_csv(index=False, lineterminator="\n")
 
 
 def from_csv(text: str) -> pd.DataFrame:
@@ -120,7 +121,7 @@ def from_csv(text: str) -> pd.DataFrame:
         for row in reader:
             if None in row:
                 raise ValueError(f"answers CSV line {reader.line_num}: more cells than the header has")
-            records.append({c: (row[c] if row[c] is not None else "") for c in header})
+            records.append({c: (read_cell(row[c]) if row[c] is not None else "") for c in header})
     except csv.Error as error:
         raise ValueError(f"answers CSV line {reader.line_num}: unreadable ({error})") from error
     try:
@@ -189,4 +190,4 @@ def call_sheet_markdown(sheet: pd.DataFrame, provider_name: str, prepared_on: st
 
 
 def call_sheet_csv(sheet: pd.DataFrame) -> str:
-    return sheet.to_csv(index=False, lineterminator="\n")
+    return safe_frame(sheet).to_csv(index=False, lineterminator="\n")

@@ -37,6 +37,7 @@ from .geo import haversine_miles, zip_location
 from .prices import per_session_prices
 from .schemas import ID_PATTERN
 from .scoring import criterion_statuses, score
+from .spreadsheet import safe_cell
 from .vocab import CARE_SETTINGS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, split_list
 
 MAX_SHORTLIST = 6
@@ -377,7 +378,7 @@ def comparison_csv(comparison: Comparison) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({key: safe_cell(value) for key, value in record.items()} for record in records)
     return buffer.getvalue()
 
 
