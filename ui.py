@@ -18,15 +18,15 @@ APP_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = APP_DIR / "data"
 
 
-def _leave_legacy_pages_mode() -> None:
-    """Streamlit runs a folder named `pages/` as a legacy multipage app until some session calls
-    st.navigation; so when the first visit after the server starts is a deep link (e.g.
-    /provider?provider=x), that page would run without app.py: no navigation, no safety notice.
-    Switch the legacy mode off and, if this page was run directly, rerun through app.py."""
+def ensure_app() -> None:
+    """Call first on every page. Streamlit runs a folder named `pages/` as a legacy multipage app
+    until some session calls st.navigation; so when the first visit after the server starts is a
+    deep link (e.g. /provider?provider=x), that page would run without app.py: no navigation, no
+    safety notice. Switch the legacy mode off and, if this page was run directly, rerun through
+    app.py. (Not done at import: a rerun raised while `ui` is being imported leaves concurrent
+    sessions with a half-imported module.)"""
     from streamlit.runtime.pages_manager import PagesManager
 
-    if not PagesManager.uses_pages_directory:
-        return
     PagesManager.uses_pages_directory = False
     frame = sys._getframe(1)
     while frame is not None:
@@ -34,9 +34,6 @@ def _leave_legacy_pages_mode() -> None:
             return
         frame = frame.f_back
     st.rerun()
-
-
-_leave_legacy_pages_mode()
 
 SAFETY_NOTICE = (
     "This directory is information, not medical advice: talk to a clinician about your own care. "

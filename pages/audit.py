@@ -12,6 +12,8 @@ from vetting.claims import (
 )
 from vetting.claims_cli import MAX_BYTES, UnreadableInput, decode
 
+ui.ensure_app()
+
 UPLOAD_TYPES = ["txt", "html", "htm", "md"]
 SHOWN_TEXT_LIMIT = 20_000  # characters of the audited text shown on the page
 

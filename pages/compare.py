@@ -11,6 +11,8 @@ import ui
 from vetting import shortlist as S
 from vetting.packet import build_packet
 
+ui.ensure_app()
+
 MAX_LINKS_PER_CELL = 4
 
 st.title("Compare & shortlist")

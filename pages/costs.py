@@ -14,6 +14,8 @@ from vetting import costs as cost_model
 from vetting.prices import per_session_prices
 from vetting.vocab import CARE_SETTINGS, ROUTES, split_list
 
+ui.ensure_app()
+
 ASK_ABOUT = ("consultation or intake visit", "integration sessions", "booster (maintenance) pricing",
              "cancellation and refund terms")
 DOCUMENTS = "Source documents"
@@ -41,7 +43,8 @@ def _money(value) -> str:
 
 
 def _find_link(route: str, setting: str) -> str:
-    return f"/find?route={route}&setting={setting}"
+    # Find is the default page, served at the app's root ("/find" would say "page not found").
+    return f"./?route={route}&setting={setting}"
 
 
 def _source_link(citation: cost_model.Citation) -> str:

@@ -7,6 +7,8 @@ import ui
 from vetting.docs import data_dictionary_markdown
 from vetting.vocab import SOURCE_KINDS
 
+ui.ensure_app()
+
 st.title("Data & sources")
 directory = ui.directory()
 st.markdown(

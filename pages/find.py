@@ -10,6 +10,8 @@ from vetting.find import SORTS
 from vetting.mapdata import MAX_POINTS, PreparedDeck, provider_points
 from vetting.vocab import CARE_SETTINGS, CONDITIONS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
 
+ui.ensure_app()
+
 st.title("Find ketamine-therapy providers")
 st.caption("Filters are in the sidebar (the » button on a phone). Every provider fact links to its source on the provider page.")
 

@@ -8,6 +8,8 @@ from vetting import checklists, scoring
 from vetting.find import SORTS
 from vetting.vocab import CARE_SETTINGS, ROUTES
 
+ui.ensure_app()
+
 directory = ui.directory()
 sources = directory.sources
 source_titles = dict(zip(sources["source_url"], sources["title"]))

@@ -12,6 +12,8 @@ from vetting import checklists, scoring
 from vetting.prices import per_session_prices
 from vetting.vocab import CARE_SETTINGS, CONDITIONS, PRICE_UNITS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, split_list
 
+ui.ensure_app()
+
 STATUS_LABELS = {"met": "✅ Met", "red_flag": "🚩 Red flag", "unknown": "❔ Unknown"}
 UNKNOWN_FACT = "not found on its public pages (unknown)"
 

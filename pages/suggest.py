@@ -16,6 +16,8 @@ from vetting.vocab import (
     US_STATES, split_list,
 )
 
+ui.ensure_app()
+
 PENDING = "proposal_rows"  # the rows collected in this session, in proposal order
 GENERATION = "proposal_form_generation"  # bumped after "Add": fresh widget keys empty the forms
 

@@ -77,7 +77,7 @@ def test_observed_range_uses_all_providers_without_a_find_filter(page, directory
     row = observed[(observed["Route"] == "IV infusion") & (observed["Setting"] == "Clinic")].iloc[0]
     assert (row["Min (USD)"], row["Median (USD)"], row["Max (USD)"], row["n"]) == (
         expected["min_usd"], expected["median_usd"], expected["max_usd"], expected["n"])
-    assert row["Providers"] == "/find?route=iv&setting=clinic"
+    assert row["Providers"] == "./?route=iv&setting=clinic"
     assert any(f"all {len(providers)} providers" in plain(m.value) for m in page.markdown)
 
 
@@ -85,7 +85,7 @@ def test_every_observed_figure_has_sources(page):
     observed = table_with(page, "Price pages")
     assert len(observed) > 0
     for _, row in observed.iterrows():
-        assert row["Providers"].startswith("/find?route=")
+        assert row["Providers"].startswith("./?route=")
         assert len(row["Price pages"]) > 0 and all(is_http_url(u) for u in row["Price pages"])
     behind = table_with(page, "price_source_url")
     assert len(behind) > 0 and behind["price_source_url"].map(is_http_url).all()

@@ -26,3 +26,35 @@ def test_deep_link_as_first_visit_still_runs_through_app_py(page):
         assert "988" in main and "not medical advice" in main
         links = page.eval_on_selector_all("[data-testid='stSidebarNavLink']", "els => els.map(e => e.innerText)")
         assert any("Find providers" in text for text in links), links
+
+
+def test_concurrent_first_visits_to_deep_links_all_load(browser):
+    """Several sessions opening pages directly on a fresh server, at once: each runs through app.py
+    without an exception (a rerun raised while `ui` was being imported once left a half-imported
+    module to the other sessions)."""
+    from tests.browser.server import streamlit_server, wait_for_app
+
+    with streamlit_server() as url:
+        context = browser.new_context()
+        pages = [context.new_page() for _ in range(3)]
+        for tab, path in zip(pages, ["/provider?provider=ketamine-north-duluth", "/costs", "/methodology"]):
+            tab.goto(url + path, wait_until="commit")
+        for tab in pages:
+            wait_for_app(tab)
+            tab.get_by_test_id("stMain").get_by_text("988", exact=False).first.wait_for(timeout=60_000)
+            assert tab.get_by_test_id("stException").count() == 0
+            assert tab.get_by_text("Page not found").count() == 0
+        context.close()
+
+
+def test_the_costs_page_link_to_find_opens_find(page, app_url):
+    """The Costs table links to Find with a route and setting (a relative link: Find is the app's
+    root page); resolved from /costs as the browser does, it opens Find with those filters."""
+    from urllib.parse import urljoin
+
+    target = urljoin(app_url + "/costs", "./?route=iv&setting=clinic")
+    assert target == app_url + "/?route=iv&setting=clinic"
+    page.goto(target)
+    wait_for_app(page)
+    page.get_by_role("heading", name="offering IV").first.wait_for(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
