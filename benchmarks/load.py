@@ -1,17 +1,28 @@
-"""`make load`: 20 concurrent browser sessions on the Find page for a bounded time.
+"""`make load`: 20 concurrent sessions on the Find page for a bounded time, measuring the server.
 
 Starts `streamlit run app.py` on a free 127.0.0.1 port (tests/browser/server.py), opens N sessions
-(browser contexts in one Debian chromium: 20 whole browsers are too heavy for 2 cores), and has each
-session change filters in a loop until the time is up: mostly widget changes (a rerun over the
-session's websocket), and every fifth turn a fresh page load of a shared link with query parameters.
-A change is timed until the script run has finished (the app root's data-test-script-state is back to
-notRunning) and the table or a notice is shown.
+and has each change filters in a loop until the time is up: mostly widget changes (a rerun), and every
+fifth turn a new session on a shared link with query parameters (what a new tab does). A change is
+timed until the server reports the script run finished; a page load from the connection attempt to
+the first finished run.
 
-Reports errors (page exceptions, [data-testid='stException'] elements, failed navigations: must be 0),
-p50/p95 rerun and page-load latency, and the server's memory (VmRSS of the streamlit process) after a warm-up round and at
-the end: flat means the end is within 20% of the start.
+The default client (`--client ws`, benchmarks/wsclient.py) speaks Streamlit's own websocket protocol
+(the BackMsg/ForwardMsg protobufs the frontend sends and receives), so 20 sessions cost the client
+almost nothing and the figures are the server's. `--client browser` drives chromium tabs instead (one
+Debian chromium, a context per session): on 2 cores 20 tabs drawing WebGL maps in software saturate
+the machine, so its timeouts and latencies measure the client, not the server.
 
-    python -m benchmarks.load [--seconds 300] [--sessions 20] [--providers N]
+Reports errors (must be 0): timeouts and dropped connections, exception elements and failed runs,
+and widget changes the app did not take up (protocol client: the URL the app writes must show the
+change). Also p50/p95 rerun and page-load latency, and the server's memory (VmRSS of the streamlit
+process) after a warm-up round (every session has loaded the page once) and at the end: flat means
+the end is within 20% of the start. Also the CPU the server and the client used, and the distinct
+tracebacks in the server's log. The server runs with the file watcher off, so edits to the working
+tree during a run do not reload modules mid-run.
+
+    python -m benchmarks.load [--seconds 300] [--sessions 20] [--providers N] [--client ws|browser] [--think S]
+
+--think S (ws client): a mean pause of S seconds between a session's changes (default 0: a stress load).
 
 --providers N runs the app on a synthetic directory of N providers (default: the bundled data/).
 Not part of `make test`.
@@ -21,13 +32,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import functools
 import os
+import random
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode
 
+from benchmarks.wsclient import Session
 from tests.browser.server import CHROMIUM_ARGS, chromium_path, streamlit_server
 
 # Filter combinations visited in turn (each session starts at a different one).
@@ -61,16 +77,21 @@ IDLE = """(before) => {
         && !!document.querySelector("[data-testid='stDataFrame'], [data-testid='stAlert']");
 }"""
 # Widget changes made in turn within a session; each always changes the current value, so each is a rerun.
+# (kind, widget key, label a person clicks, query parameter the app writes for it)
 ACTIONS = [
-    ("toggle", "No red flags"),
-    ("sort", None),
-    ("zip", None),
-    ("toggle", "Include closed providers"),
-    ("sort", None),
-    ("zip", None),
+    ("toggle", "f_no_red_flags", "No red flags", "no_red_flags"),
+    ("sort", "f_sort", None, "sort"),
+    ("zip", "f_zip", None, "zip"),
+    ("toggle", "f_closed", "Include closed providers", "closed"),
+    ("sort", "f_sort", None, "sort"),
+    ("zip", "f_zip", None, "zip"),
 ]
 ZIPS = ("10001", "78701", "")
 WARM_UP_LIMIT_S = 600  # at most this long for every session to load the page once
+RUN_TIMEOUT_S = 60  # a run not finished by then is an error
+# The Find page is the default page, so its URL is the app's root ("" here): st.Page gives the default
+# page the url path "". A /find link gets page_not_found (a "Page not found" dialog in a browser).
+FIND_PAGE = ""
 # Every fifth turn opens a shared link in a new tab (a new session, a full page load). A new tab, because
 # in a tab re-pointed with goto the first widget change after the load was not registered (seen here).
 NAVIGATE_EVERY = 5
@@ -100,15 +121,36 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def url_for(base: str, view: dict) -> str:
-    from urllib.parse import urlencode
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    return f"{base}/find" + (f"?{urlencode(view)}" if view else "")
+
+def server_tracebacks(pid: int) -> list[str]:
+    """Tracebacks the server logged ("Uncaught app execution" and other errors), read from its stdout
+    (a temporary file held open by the process)."""
+    try:
+        log = Path(f"/proc/{pid}/fd/1").read_text(errors="replace")
+    except OSError:
+        return []
+    found, lines = [], log.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback (most recent call last):"):
+            end = i + 1
+            while end < len(lines) and (lines[end].startswith(" ") or not lines[end].strip()):
+                end += 1
+            found.append("\n".join(lines[max(0, i - 1):end + 1]))
+    return found
+
+
+def url_for(base: str, view: dict) -> str:
+    return f"{base}/{FIND_PAGE}" + (f"?{urlencode(view)}" if view else "")
 
 
 async def act(page, action: tuple) -> None:
     """Make one widget change that always differs from the current value."""
-    kind, label = action
+    kind, _, label, _ = action
     if kind == "toggle":
         # A person clicks the label; Streamlit's own input is visually hidden behind it.
         await page.get_by_test_id("stSidebar").get_by_text(label, exact=True).click(timeout=60_000)
@@ -135,7 +177,7 @@ async def settle(page) -> None:
             return
 
 
-async def session(browser, base: str, number: int, clock: dict, results: dict, started: asyncio.Event) -> None:
+async def browser_session(browser, base: str, number: int, clock: dict, results: dict, started: asyncio.Event) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     await context.add_init_script(RUN_COUNTER)
     page = None
@@ -178,16 +220,100 @@ async def session(browser, base: str, number: int, clock: dict, results: dict, s
         await context.close()
 
 
-async def drive(base: str, sessions: int, seconds: float, pid: int) -> dict:
+def change(session: Session, action: tuple) -> tuple[str, str | None]:
+    """Make one widget change that always differs from the current value; return the query parameter
+    the app should then write to the URL and its expected value (None: absent)."""
+    kind, key, _, param = action
+    if kind == "toggle":
+        value = not session.value(key)
+        session.set(key, value)
+        return param, "1" if value else None
+    if kind == "sort":
+        value = "Grade" if session.value(key) == "Name" else "Name"
+        session.set(key, value)
+        return param, "name" if value == "Name" else None
+    current = session.value(key)
+    value = ZIPS[(ZIPS.index(current) + 1) % len(ZIPS)] if current in ZIPS else ""
+    session.set(key, value)
+    return param, value or None
+
+
+async def ws_session(base: str, number: int, clock: dict, results: dict, started: asyncio.Event,
+                     think: float = 0.0) -> None:
+    """One protocol-level session: load a shared link, change filters, every fifth turn a new session.
+    think: mean pause between turns in seconds (0: act again as soon as the run has finished)."""
+    pace = random.Random(number)  # jittered pauses, so sessions do not act in lockstep; same every run
+    await asyncio.sleep(number * 0.25)  # stagger the first page loads
+    turn, session = number, None
+    try:
+        while time.monotonic() < clock["deadline"]:
+            where = f"session {number} turn {turn}"
+            if session is None or turn % NAVIGATE_EVERY == 0:
+                kind = "load"
+                if session is not None:
+                    await session.close()
+                view = VIEWS[turn % len(VIEWS)]
+                session = Session(base, page=FIND_PAGE, query_string=urlencode(view), timeout=RUN_TIMEOUT_S)
+                run = await session.open()
+                where += f" (load ?{urlencode(view)})"
+            else:
+                kind = "rerun"
+                action = ACTIONS[turn % len(ACTIONS)]
+                try:
+                    param, expected = change(session, action)
+                except KeyError as error:  # the widget is not on the page: the page is not what it should be
+                    results["lost"].append(f"{where}: {error}")
+                    await session.close()
+                    session, turn = None, turn + 1
+                    continue
+                before = session.query_string
+                run = await session.rerun()
+                where += f" ({action[1]}: expect {param}={expected} after ?{before})"
+                if run.ok and parse_qs(session.query_string).get(param, [None])[0] != expected:
+                    results["lost"].append(f"{where}: URL after the run ?{session.query_string}, "
+                                           f"expected {param}={expected}")
+            turn += 1
+            results["failed"].extend(f"{where}: {text}" for text in run.failures)
+            results["exceptions"].extend(f"{where}: {text}" for text in run.errors)
+            if not run.ok:  # counted once; then a fresh session, as a person would reload the page
+                await session.close()
+                session = None
+            elif run.ok:
+                if started.is_set():
+                    results[kind].append(run.seconds)
+                results["first_round"].add(number)
+            if think:
+                await asyncio.sleep(min(pace.uniform(0.5, 1.5) * think, max(0.0, clock["deadline"] - time.monotonic())))
+    finally:
+        if session is not None:
+            await session.close()
+
+
+@contextlib.asynccontextmanager
+async def browser_client():
     from playwright.async_api import async_playwright
 
-    results = {"rerun": [], "load": [], "failed": [], "exceptions": [], "page_errors": [], "first_round": set()}
-    started = asyncio.Event()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield functools.partial(browser_session, browser)
+        finally:
+            await browser.close()
+
+
+@contextlib.asynccontextmanager
+async def ws_client(think: float):
+    yield functools.partial(ws_session, think=think)
+
+
+async def drive(base: str, sessions: int, seconds: float, pid: int, client: str, think: float = 0.0) -> dict:
+    results = {"rerun": [], "load": [], "failed": [], "exceptions": [], "page_errors": [], "lost": [],
+               "first_round": set()}
+    started = asyncio.Event()
+    async with (browser_client() if client == "browser" else ws_client(think)) as run_session:
         # The timed window starts once every session has loaded the page (warm-up, bounded separately).
         clock = {"deadline": time.monotonic() + WARM_UP_LIMIT_S + seconds}
-        tasks = [asyncio.create_task(session(browser, base, i, clock, results, started)) for i in range(sessions)]
+        tasks = [asyncio.create_task(run_session(base, i, clock, results, started)) for i in range(sessions)]
         warm_until = time.monotonic() + WARM_UP_LIMIT_S
         while len(results["first_round"]) < sessions and time.monotonic() < warm_until and not all(t.done() for t in tasks):
             await asyncio.sleep(0.2)
@@ -195,13 +321,19 @@ async def drive(base: str, sessions: int, seconds: float, pid: int) -> dict:
         clock["deadline"] = time.monotonic() + seconds
         started.set()
         results["rss_start"] = rss_mb(pid)
+        # CPU used in the timed window by the server and by this client (it shares the 2 cores).
+        cpu_start = cpu_seconds(pid), time.process_time()
         results["rss_max"] = results["rss_start"]
         while not all(t.done() for t in tasks):
             results["rss_max"] = max(results["rss_max"], rss_mb(pid))
             await asyncio.sleep(1)
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(outcome, BaseException):  # a bug in the client: reported, never hidden
+                results["failed"].append(f"client crashed: {type(outcome).__name__}: {outcome}")
         results["rss_end"] = rss_mb(pid)
-        await browser.close()
+        results["tracebacks"] = server_tracebacks(pid)
+        results["cpu_server_s"] = round(cpu_seconds(pid) - cpu_start[0], 1)
+        results["cpu_client_s"] = round(time.process_time() - cpu_start[1], 1)
     return results
 
 
@@ -213,12 +345,19 @@ def percentile(values: list[float], share: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300, help="how long the sessions run (default 300)")
-    parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (default 20)")
     parser.add_argument("--providers", type=int, help="use a synthetic directory of this many providers")
+    parser.add_argument("--client", choices=("ws", "browser"), default="ws",
+                        help="ws: Streamlit's websocket protocol, no browser (default); browser: chromium tabs")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="ws client: mean pause between a session's changes in seconds (default 0: none)")
     args = parser.parse_args(argv)
-    if chromium_path() is None:
+    if args.client == "browser" and chromium_path() is None:
         print("Debian's chromium is missing: run `make chromium` first.", file=sys.stderr)
         return 2
+    # The server runs the code it started with: with the file watcher on, an edit to the working tree
+    # during a run (someone working in the repo) reloads modules mid-run and shows up as errors here.
+    os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
     with tempfile.TemporaryDirectory(prefix="vetting-load-") as tmp:
         data_dir = None
         if args.providers:
@@ -231,28 +370,42 @@ def main(argv: list[str] | None = None) -> int:
                 print("could not find the streamlit process", file=sys.stderr)
                 return 1
             rss_fresh = rss_mb(pid)
-            print(f"server {base} (pid {pid}), data: {data_dir or 'bundled data/'}; {args.sessions} sessions "
-                  f"for {args.seconds:g} s; RSS at start-up {rss_fresh} MB", flush=True)
-            results = asyncio.run(drive(base, args.sessions, args.seconds, pid))
+            print(f"server {base} (pid {pid}), data: {data_dir or 'bundled data/'}; {args.sessions} {args.client} "
+                  f"sessions for {args.seconds:g} s, think {args.think:g} s; RSS at start-up {rss_fresh} MB", flush=True)
+            results = asyncio.run(drive(base, args.sessions, args.seconds, pid, args.client, args.think))
     reruns = [round(x * 1000) for x in results["rerun"]]
     loads = [round(x * 1000) for x in results["load"]]
-    errors = len(results["failed"]) + len(results["exceptions"]) + len(results["page_errors"])
-    for kind in ("failed", "exceptions", "page_errors"):
+    kinds = ("failed", "exceptions", "page_errors", "lost")
+    errors = sum(len(results[kind]) for kind in kinds)
+    for kind in kinds:
         for line in results[kind][:5]:
             print(f"  {kind}: {line}")
+    tracebacks = results["tracebacks"]
+    if tracebacks:
+        distinct = {}
+        for text in tracebacks:
+            distinct.setdefault(text.splitlines()[-1], text)
+        print(f"server log: {len(tracebacks)} traceback(s), {len(distinct)} distinct; the first of each:")
+        for text in list(distinct.values())[:3]:
+            print("    " + "\n    ".join(text.splitlines()[-12:]))
     growth = results["rss_end"] / results["rss_start"] - 1 if results["rss_start"] else float("nan")
     print(f"warm-up (every session loaded once): {results['warm_up_s']} s")
     print(f"measured after warm-up: {len(reruns)} reruns and {len(loads)} page loads in {args.seconds:g} s, {args.sessions} sessions")
-    print(f"errors: {errors} (failed navigations or timeouts {len(results['failed'])}, stException "
-          f"{len(results['exceptions'])}, page errors {len(results['page_errors'])})  {'PASS' if errors == 0 else 'MISS'}")
-    for label, values in (("rerun (widget change -> run finished)", reruns), ("page load (shared link -> run finished)", loads)):
+    print(f"errors: {errors} (timeouts, dropped connections or failed navigations {len(results['failed'])}, "
+          f"exceptions or failed runs {len(results['exceptions'])}, page errors {len(results['page_errors'])}, "
+          f"changes not taken up {len(results['lost'])})  {'PASS' if errors == 0 else 'MISS'}")
+    for label, values in (("rerun (widget change -> run finished)", reruns),
+                          ("page load (new session on a shared link -> first run finished)", loads)):
         if values:
             print(f"{label}: p50 {statistics.median(values):,.0f} ms, p95 {percentile(values, 0.95):,.0f} ms, max {max(values):,} ms")
+    client_note = " (plus chromium's own processes)" if args.client == "browser" else ""
+    print(f"CPU in the timed window: server {results['cpu_server_s']} s, this client {results['cpu_client_s']} s"
+          f"{client_note}")
     print(f"server RSS: after warm-up {results['rss_start']} MB, end {results['rss_end']} MB "
           f"({growth:+.0%}), peak {results['rss_max']} MB  {'PASS' if abs(growth) <= 0.2 else 'MISS'} (flat within 20%)")
     p50 = statistics.median(reruns) if reruns else "n/a"
     p95 = percentile(reruns, 0.95) if reruns else "n/a"
-    print(f"load_errors={errors} rerun_p50_ms={p50} rerun_p95_ms={p95} "
+    print(f"client={args.client} think_s={args.think:g} load_errors={errors} server_tracebacks={len(tracebacks)} rerun_p50_ms={p50} rerun_p95_ms={p95} "
           f"rss_start_mb={results['rss_start']} rss_end_mb={results['rss_end']}")
     return 0 if errors == 0 else 1
 
