@@ -76,7 +76,7 @@ def bench_sizes(folder: Path, sizes: list[int], runs: int) -> list[dict]:
     from vetting import geo, load_directory
     from vetting.find import enrich, find, prepare
 
-    geo.zip_table()  # the zipcodes file loads once per process; not part of any one load
+    geo.zip_table()  # the shipped ZIP centroid table loads once per process; not part of any one load
     state, notes = F.parse_params(TYPICAL_VIEW)
     assert not notes, notes
     rows = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import PROVIDER_COLUMNS, evidence, provider, source, write_directory
+from tests.factories import PROVIDER_COLUMNS, SOURCE, evidence, provider, source, write_directory
 from vetting import load_directory
 from vetting.cli import main
 
@@ -75,6 +75,54 @@ def test_bad_evidence_row_is_set_aside_and_named(tmp_path, what, fields, column)
     assert len(directory.evidence) == 2
     problems = [p for p in directory.problems if p.file == "evidence.csv"]
     assert [(p.line, p.column) for p in problems] == [(3, column)], problems
+
+
+UNLISTED = "https://example.org/unlisted-{}"
+# (what, provider fields, column the problem names or None for any, the URL it names or None: no problem)
+CITED_SOURCES = [
+    ("listed, with spaces and empty items", dict(source_urls=f" {SOURCE} ;; "), None, None),
+    ("second of two unlisted", dict(source_urls=f"{SOURCE};{UNLISTED.format('a')}"), "source_urls", UNLISTED.format("a")),
+    ("first of two unlisted is named", dict(source_urls=f"{UNLISTED.format('a')};{UNLISTED.format('b')}"),
+     "source_urls", UNLISTED.format("a")),
+    ("unlisted price source", dict(price_low_usd=300, price_unit="session", price_source_url=UNLISTED.format("p")),
+     "price_source_url", UNLISTED.format("p")),
+    ("unlisted source_urls before price", dict(source_urls=UNLISTED.format("a"), price_low_usd=300, price_unit="session",
+                                               price_source_url=UNLISTED.format("p")), "source_urls", UNLISTED.format("a")),
+    ("unlisted status source", dict(status="closed", status_source_url=UNLISTED.format("s")), "status_source_url",
+     UNLISTED.format("s")),
+    ("listed status and price sources", dict(status="closed", status_source_url=SOURCE, price_low_usd=300,
+                                             price_unit="session", price_source_url=SOURCE), None, None),
+]
+
+
+@pytest.mark.parametrize("what, fields, column, url", CITED_SOURCES, ids=[c[0] for c in CITED_SOURCES])
+def test_every_cited_source_must_be_listed(tmp_path, what, fields, column, url):
+    write_directory(tmp_path, [provider("good-one"), provider("cites", **fields)],
+                    [evidence("good-one", "medical_screening"), evidence("cites", "medical_screening")])
+    directory = load_directory(tmp_path)
+    if url is None:
+        assert directory.problems == [] and len(directory.providers) == 2 and len(directory.evidence) == 2
+        return
+    [problem] = directory.problems
+    assert (problem.file, problem.line) == ("providers.csv", 3)
+    assert problem.message == f"source {url!r} is not listed in sources.csv; row set aside"
+    if column:
+        assert problem.column == column
+    # The set-aside provider's evidence goes with it.
+    assert list(directory.providers["provider_id"]) == ["good-one"]
+    assert list(directory.evidence["provider_id"]) == ["good-one"]
+
+
+def test_evidence_problems_keep_file_order(tmp_path):
+    rows = [evidence("p1", "medical_screening", source_url=UNLISTED.format("e")), evidence("nobody", "medical_screening"),
+            evidence("p1", "licensed_clinicians"), evidence("p1", "licensed_clinicians"),
+            evidence("ghost", "licensed_clinicians", source_url=UNLISTED.format("e"))]
+    write_directory(tmp_path, [provider("p1")], rows)
+    directory = load_directory(tmp_path)
+    assert [(p.line, p.column) for p in directory.problems] == [(2, "source_url"), (3, "provider_id"),
+                                                                 (5, "criterion_id"), (6, "provider_id")]
+    assert "'ghost'" in directory.problems[-1].message  # an unknown provider is named before its source is checked
+    assert len(directory.evidence) == 1
 
 
 def test_duplicate_id_keeps_the_first_and_names_the_second(tmp_path):

@@ -1,26 +1,29 @@
-"""Offline geocoding (the `zipcodes` package's ZIP centroids) and great-circle distances."""
+"""Offline geocoding from ZIP centroids shipped with the package, and great-circle distances.
+
+The centroids (vetting/zip_centroids.csv.gz) come from the `zipcodes` package, which stays in
+requirements.txt: scripts/build_zip_centroids.py rebuilds the file from it and a test checks the
+two still agree. Nothing here imports `zipcodes` at run time, so its 42,000 dicts never load.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 EARTH_RADIUS_MILES = 3958.8
+ZIP_CENTROIDS = Path(__file__).with_name("zip_centroids.csv.gz")
 
 
 @lru_cache(maxsize=1)
 def zip_table() -> pd.DataFrame:
     """All US ZIP codes with centroid, city and state, indexed by ZIP (read once per process)."""
-    import zipcodes  # imported here: its data file loads in about a second
-
-    rows = [(z["zip_code"], float(z["lat"]), float(z["long"]), z["city"].lower(), z["state"])
-            for z in zipcodes.list_all() if z.get("lat") and z.get("long")]
-    # The package keeps its 42,000 dicts (~180 MB) alive; this 2 MB table is all we need of them.
-    zipcodes._zips_cache = None
-    table = pd.DataFrame(rows, columns=["zip", "latitude", "longitude", "city", "state"])
-    return table.drop_duplicates("zip").set_index("zip")
+    # na_filter off: every cell is filled, and no city name may turn into NaN.
+    table = pd.read_csv(ZIP_CENTROIDS, dtype={"zip": "str", "latitude": "float64", "longitude": "float64",
+                                              "city": "str", "state": "str"}, na_filter=False)
+    return table.set_index("zip")
 
 
 @lru_cache(maxsize=1)
@@ -42,25 +45,29 @@ def zip_location(zip_code: str) -> tuple[float, float, str] | None:
 
 def geocode_providers(providers: pd.DataFrame) -> pd.DataFrame:
     """Fill missing latitude/longitude from ZIP, else from city and state; record how in `geocoded_from`."""
-    providers = providers.copy()
+    providers = providers.copy(deep=False)  # copy-on-write: only the columns written below are copied
     source = pd.Series(np.where(providers["latitude"].notna() & providers["longitude"].notna(), "file", ""),
                        index=providers.index, dtype=object)
     need = source == ""
     if need.any():
         zips = zip_table()
-        by_zip = providers.loc[need, "zip"].map(lambda z: z if isinstance(z, str) and z in zips.index else None)
-        found = by_zip.dropna()
+        zip_codes = providers.loc[need, "zip"]
+        found = zip_codes[zip_codes.map(lambda z: isinstance(z, str)) & zip_codes.isin(zips.index)]
         providers.loc[found.index, "latitude"] = zips.loc[found.values, "latitude"].to_numpy()
         providers.loc[found.index, "longitude"] = zips.loc[found.values, "longitude"].to_numpy()
         source[found.index] = "zip"
         need = source == ""
         cities = city_table()
-        for index in providers.index[need]:
-            city, state = providers.at[index, "city"], providers.at[index, "state"]
-            if isinstance(city, str) and isinstance(state, str) and (city.lower(), state) in cities.index:
-                latitude, longitude = cities.loc[(city.lower(), state)]
-                providers.at[index, "latitude"], providers.at[index, "longitude"] = latitude, longitude
-                source[index] = "city"
+        position = {key: i for i, key in enumerate(cities.index)}  # (city, state) -> row of city_table
+        rows = [(index, position.get((city.lower(), state), -1))
+                for index, city, state in zip(providers.index[need], providers.loc[need, "city"], providers.loc[need, "state"])
+                if isinstance(city, str) and isinstance(state, str)]
+        rows = [(index, at) for index, at in rows if at >= 0]
+        if rows:
+            placed, at = (list(column) for column in zip(*rows))
+            providers.loc[placed, "latitude"] = cities["latitude"].to_numpy()[at]
+            providers.loc[placed, "longitude"] = cities["longitude"].to_numpy()[at]
+            source[placed] = "city"
     providers["geocoded_from"] = source.replace("", None)
     return providers
 

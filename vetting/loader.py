@@ -15,12 +15,19 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+try:
+    import pyarrow  # pandas keeps `str` columns in pyarrow when it is installed
+except ImportError:  # pragma: no cover - pandas then uses Python strings
+    pyarrow = None
+
 from . import geo
 from .schemas import NUMERIC_COLUMNS, REQUIRED_COLUMNS, SCHEMAS
 from .vocab import split_list
 
 DATA_FILES = ("providers.csv", "evidence.csv", "sources.csv")
 LINE = "_line"  # the line number of a row in its file, kept beside the data for reports
+SAMPLE_ROWS = 2000  # rows read before parse_lines stops sharing text in a mostly distinct column
+BINARY = "the file looks binary (it contains NUL bytes), not CSV"
 
 
 @dataclass(frozen=True)
@@ -44,33 +51,45 @@ class Directory:
 
 
 def read_rows(path: Path, problems: list[Problem]) -> pd.DataFrame:
-    """Read a CSV as text cells with each record's line number; never raises on bad bytes."""
+    """Read a CSV as text cells (None for empty) with each record's line number; never raises on bad bytes."""
     name = path.name
     try:
         raw = path.read_bytes()
     except OSError as error:
         problems.append(Problem(name, 0, "", f"cannot read the file ({error.strerror})"))
         return pd.DataFrame()
+    errors = "strict"
     try:
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")  # only to find bad bytes: the rows are decoded line by line below
     except UnicodeDecodeError as error:
         # Keep going with replacement characters and report the lines that held the bad bytes.
-        text = raw.decode("utf-8-sig", errors="replace")
+        errors = "replace"
         bad_line = raw[: error.start].count(b"\n") + 1
         problems.append(Problem(name, bad_line, "", "the file is not valid UTF-8; bad bytes were replaced with �"))
-    frame = parse_csv(text, name, problems)
+    if b"\x00" in raw:  # the same test as parse_csv's: in UTF-8 only U+0000 has a zero byte
+        problems.append(Problem(name, 0, "", BINARY))
+        return pd.DataFrame()
+    lines = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", errors=errors, newline="")
+    del raw  # the BytesIO holds the bytes until the lines are read
+    frame = parse_lines(lines, name, problems, empty=None)
     if frame is None:
         return pd.DataFrame()
-    return frame.replace({"": None})
+    return frame
 
 
 def parse_csv(text: str, name: str, problems: list[Problem], set_aside: str = "row set aside") -> pd.DataFrame | None:
     """CSV text as trimmed text cells plus each record's line number (column `_line`); malformed
     records are reported and skipped; None when the file as a whole is unusable."""
     if "\x00" in text:
-        problems.append(Problem(name, 0, "", "the file looks binary (it contains NUL bytes), not CSV"))
+        problems.append(Problem(name, 0, "", BINARY))
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    return parse_lines(io.StringIO(text, newline=""), name, problems, set_aside)
+
+
+def parse_lines(lines, name: str, problems: list[Problem], set_aside: str = "row set aside",
+                empty: str | None = "") -> pd.DataFrame | None:
+    """parse_csv's work on an iterable of lines (newline="" semantics); an empty cell becomes `empty`."""
+    reader = csv.reader(lines)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -82,7 +101,10 @@ def parse_csv(text: str, name: str, problems: list[Problem], set_aside: str = "r
     if len(set(header)) != len(header):
         problems.append(Problem(name, 1, "", "the header repeats a column name"))
         return None
-    records, lines = [], []
+    records, line_numbers = [], []
+    # Per column, one object per distinct text: states, dates and notes repeat thousands of times.
+    # A column still mostly distinct after SAMPLE_ROWS rows (ids, names, URLs) stops being tracked.
+    shared: list[dict | None] = [{} for _ in header]
     while True:
         start = reader.line_num + 1
         try:
@@ -97,10 +119,17 @@ def parse_csv(text: str, name: str, problems: list[Problem], set_aside: str = "r
         if len(record) != len(header):
             problems.append(Problem(name, start, "", f"row has {len(record)} cells but the header has {len(header)}; {set_aside}"))
             continue
-        records.append([cell.strip() for cell in record])
-        lines.append(start)
+        row = []
+        for cell, seen in zip(record, shared):
+            cell = cell.strip()
+            row.append((seen.setdefault(cell, cell) if seen is not None else cell) if cell else empty)
+        records.append(row)
+        line_numbers.append(start)
+        if len(records) == SAMPLE_ROWS:
+            shared = [seen if seen is not None and len(seen) <= SAMPLE_ROWS // 4 else None for seen in shared]
     frame = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
-    frame[LINE] = lines
+    del records
+    frame[LINE] = line_numbers
     return frame
 
 
@@ -140,7 +169,8 @@ def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem], mode
                                     f"not a number: {frame.at[index, column]!r}; row set aside"))
         bad |= not_numbers
         frame[column] = numbers.astype("float64")
-    frame = frame[~bad]
+    if bad.any():  # (filtering copies every column, so only when a row goes)
+        frame = frame[~bad]
     # Duplicates keep the first row and report the later ones, so the report names the extra line.
     if unique_key:
         duplicated = frame[unique_key].notna() & frame.duplicated(unique_key, keep="first")
@@ -148,12 +178,15 @@ def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem], mode
             first = frame.loc[frame[unique_key] == frame.at[index, unique_key], LINE].min()
             problems.append(Problem(name, int(frame.at[index, LINE]), unique_key,
                                     f"duplicate {unique_key} {frame.at[index, unique_key]!r} (first on line {first}); row set aside"))
-        frame = frame[~duplicated]
+        if duplicated.any():
+            frame = frame[~duplicated]
     try:
         model.validate(frame.drop(columns=[LINE]), lazy=True)
         return frame.reset_index(drop=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
+    finally:
+        release_arrow_memory()
     # A dataframe-wide check fails once per column of the row; report it once, for the whole row.
     per_row = cases.groupby(["index", "check"], dropna=False)["column"].transform("nunique")
     bad_index: set = set()
@@ -173,6 +206,13 @@ def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem], mode
         message = f"{case.check}; row set aside" if whole_row else describe_failure(str(case.check), value)
         problems.append(Problem(name, int(frame.at[index, LINE]), column, message))
     return frame.drop(index=list(bad_index)).reset_index(drop=True)
+
+
+def release_arrow_memory() -> None:
+    """Hand back to the system the memory pyarrow's pool keeps after validation: the schemas
+    coerce every text column to pyarrow strings, then drop them (about 60 MB at 50,000 providers)."""
+    if pyarrow is not None:
+        pyarrow.default_memory_pool().release_unused()
 
 
 def describe_failure(check: str, value) -> str:
@@ -204,32 +244,52 @@ def cross_check(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.Dat
     """Evidence must point at a known provider and a known source; providers' sources must exist."""
     known_providers = set(providers["provider_id"])
     known_sources = set(sources["source_url"])
-    bad_evidence = pd.Series(False, index=evidence.index)
-    for index, row in evidence.iterrows():
-        if row["provider_id"] not in known_providers:
-            problems.append(Problem("evidence.csv", int(row[LINE]), "provider_id",
-                                    f"unknown provider {row['provider_id']!r}; row set aside"))
-            bad_evidence[index] = True
-        elif row["source_url"] not in known_sources:
-            problems.append(Problem("evidence.csv", int(row[LINE]), "source_url",
+    unknown_provider = ~evidence["provider_id"].isin(known_providers)
+    unlisted_source = ~unknown_provider & ~evidence["source_url"].isin(known_sources)
+    bad_evidence = unknown_provider | unlisted_source
+    for line, provider_id, unknown in zip(evidence.loc[bad_evidence, LINE], evidence.loc[bad_evidence, "provider_id"],
+                                          unknown_provider[bad_evidence]):
+        if unknown:
+            problems.append(Problem("evidence.csv", int(line), "provider_id",
+                                    f"unknown provider {provider_id!r}; row set aside"))
+        else:
+            problems.append(Problem("evidence.csv", int(line), "source_url",
                                     "source is not listed in sources.csv; row set aside"))
-            bad_evidence[index] = True
     duplicated = evidence.duplicated(["provider_id", "criterion_id", "source_url"], keep="first") & ~bad_evidence
     for index in evidence.index[duplicated]:
         problems.append(Problem("evidence.csv", int(evidence.at[index, LINE]), "criterion_id",
                                 "same provider, criterion and source as an earlier row; row set aside"))
-    evidence = evidence[~bad_evidence & ~duplicated].reset_index(drop=True)
-    bad_providers = pd.Series(False, index=providers.index)
-    for index, row in providers.iterrows():
-        cited = split_list(row["source_urls"]) + [u for u in (row["price_source_url"], row["status_source_url"]) if u]
-        missing = [u for u in cited if u not in known_sources]
-        if missing:
-            problems.append(Problem("providers.csv", int(row[LINE]), "source_urls" if missing[0] in split_list(row["source_urls"]) else "price_source_url",
-                                    f"source {missing[0]!r} is not listed in sources.csv; row set aside"))
-            bad_providers[index] = True
-    providers = providers[~bad_providers].reset_index(drop=True)
-    evidence = evidence[evidence["provider_id"].isin(set(providers["provider_id"]))].reset_index(drop=True)
-    return providers, evidence
+    if (bad_evidence | duplicated).any():  # (filtering copies every column, so only when a row goes)
+        evidence = evidence[~bad_evidence & ~duplicated]
+    # A row names its first unlisted source: source_urls items in order, then price, then status URL.
+    # Most cells are one listed URL; only the others are split (a listed URL may itself hold ";").
+    urls = providers["source_urls"]
+    whole = urls.isin(known_sources) & urls.map(lambda cell: ";" not in cell and cell == cell.strip()
+                                                 if isinstance(cell, str) else False)
+    cited = urls[~whole].map(split_list).explode().dropna()
+    unlisted = cited[~cited.isin(known_sources)]
+    first = ~unlisted.index.duplicated()
+    first_unlisted = dict(zip(unlisted.index[first], unlisted[first]))
+    price, status = providers["price_source_url"], providers["status_source_url"]
+    unlisted_price = price.map(bool) & ~price.isin(known_sources)  # map(bool): an empty cell cites nothing
+    unlisted_status = status.map(bool) & ~status.isin(known_sources)
+    bad_providers = pd.Series(providers.index.isin(list(first_unlisted)), index=providers.index) \
+        | unlisted_price | unlisted_status
+    for index, line, price_url, status_url, price_unlisted in zip(
+            providers.index[bad_providers], providers.loc[bad_providers, LINE], price[bad_providers],
+            status[bad_providers], unlisted_price[bad_providers]):
+        if index in first_unlisted:
+            column, url = "source_urls", first_unlisted[index]
+        elif price_unlisted:
+            column, url = "price_source_url", price_url
+        else:
+            column, url = "status_source_url", status_url
+        problems.append(Problem("providers.csv", int(line), column,
+                                f"source {url!r} is not listed in sources.csv; row set aside"))
+    if bad_providers.any():
+        providers = providers[~bad_providers]
+        evidence = evidence[evidence["provider_id"].isin(set(providers["provider_id"]))]
+    return providers.reset_index(drop=True), evidence.reset_index(drop=True)
 
 
 def load_directory(data_dir: str | Path) -> Directory:
@@ -250,5 +310,6 @@ def load_directory(data_dir: str | Path) -> Directory:
     providers, evidence = cross_check(frames["providers.csv"], frames["evidence.csv"], frames["sources.csv"], problems)
     providers = geo.geocode_providers(providers)
     problems.sort(key=lambda p: (DATA_FILES.index(p.file) if p.file in DATA_FILES else -1, p.line))
+    release_arrow_memory()  # what cross_check and geocoding left in pyarrow's pool
     return Directory(providers=providers, evidence=evidence, sources=frames["sources.csv"],
                      problems=problems, data_dir=str(data_dir))
