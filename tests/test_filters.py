@@ -177,3 +177,14 @@ def test_must_have_and_grade_filters(tmp_path, params, expected):
                       must_have_known=bool(state.get("must_have_known")))
     result, _view = find(enriched, state)
     assert set(result["provider_id"]) == expected
+
+
+def test_find_can_keep_only_the_page_columns(enriched):
+    from vetting.find import PAGE_COLUMNS
+
+    state, _ = F.parse_params({"zip": "10001", "radius": "50"})
+    full, _view = find(enriched, state)
+    slim, _view = find(enriched, state, columns=PAGE_COLUMNS)
+    assert list(slim["provider_id"]) == list(full["provider_id"])
+    assert set(slim.columns) == ({c for c in PAGE_COLUMNS if c in enriched} | {"distance_miles", "serves_your_state"})
+    assert not any(c.startswith("_has:") for c in full.columns)  # helpers never reach results

@@ -68,8 +68,18 @@ def enrich(prepared: Prepared | pd.DataFrame, evidence: pd.DataFrame | None = No
     return pd.concat([prepared.providers, scores], axis=1)
 
 
-def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade") -> tuple[pd.DataFrame, View]:
-    """Filter and sort; the result carries `distance_miles` and `serves_your_state`."""
+# What the Find page shows, draws and lists: its cached results keep only these (a 50,000-row result
+# with every column costs ~18 MB per filter state; with these, about half).
+PAGE_COLUMNS = ["provider_id", "name", "grade", "red_flags", "coverage", "city", "state", "care_setting", "routes",
+                "supervision_model", "price_per_session_low", "price_per_session_high", "price_basis",
+                "price_possibly_stale", "insurance", "website", "checked_on", "latitude", "longitude",
+                "states_served", "_remote"]
+
+
+def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade",
+         columns: list[str] | None = None) -> tuple[pd.DataFrame, View]:
+    """Filter and sort; the result carries `distance_miles` and `serves_your_state`, and every
+    column of `enriched` but the filters' helpers (or only `columns`, those of them present)."""
     view = apply_filters(enriched, state)
     shown = np.flatnonzero(view.mask.to_numpy())
     distance = view.distance_miles.to_numpy()[shown].round(1)
@@ -84,8 +94,10 @@ def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade") 
         order = np.argsort(name_rank, kind="stable")
     positions = shown[order]
     # One copy: only the rows shown, already in order, without the filters' helper columns.
-    columns = [i for i, name in enumerate(enriched.columns) if not name.startswith(HELPER_PREFIXES)]
-    result = enriched.iloc[positions, columns]
+    wanted = set(columns) if columns is not None else None
+    kept = [i for i, name in enumerate(enriched.columns)
+            if (name in wanted if wanted is not None else not name.startswith(HELPER_PREFIXES))]
+    result = enriched.iloc[positions, kept]
     result["distance_miles"] = distance[order]
     result["serves_your_state"] = view.serves_your_state.to_numpy()[positions]
     return result, view
