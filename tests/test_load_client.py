@@ -5,6 +5,7 @@ server's traceback is found in its log, as `make load` reports it)."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,13 @@ TINY_APP = textwrap.dedent('''
     if text == "slow":
         time.sleep(3)
 ''')
+
+
+def run_async(coro):
+    """Run a coroutine on its own thread: Playwright's sync fixtures leave an event loop running on
+    the main thread once a browser test has run in the same session, and asyncio.run refuses that."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +111,7 @@ async def steps(base: str, query: str, changes: list[dict], timeout: float = 20)
       "echo flag=False text=10001 choice=Beta view="]),
 ])
 def test_widget_changes_and_the_query_string_reach_the_script(tiny_server, query, changes, echoes):
-    out = asyncio.run(steps(tiny_server.url, query, changes))
+    out = run_async(steps(tiny_server.url, query, changes))
     assert [line for _, line, _ in out] == echoes
     for run, _, _ in out:
         assert run.ok, (run.errors, run.failures)
@@ -125,7 +133,7 @@ def test_client_reads_widget_values_back(tiny_server):
         finally:
             await session.close()
 
-    before, after, keys = asyncio.run(scenario())
+    before, after, keys = run_async(scenario())
     assert before == {"flag": False, "text": "", "choice": "Alpha"}
     assert after == "Beta"
     assert keys == ["choice", "flag", "text"]
@@ -133,7 +141,7 @@ def test_client_reads_widget_values_back(tiny_server):
 
 def test_an_exception_in_the_script_is_counted_and_the_session_goes_on(tiny_server):
     before = len(server_tracebacks(tiny_server.pid))
-    out = asyncio.run(steps(tiny_server.url, "", [{"text": "boom"}, {"text": "fine"}]))
+    out = run_async(steps(tiny_server.url, "", [{"text": "boom"}, {"text": "fine"}]))
     (load, _, _), (boom, boom_echo, _), (fine, fine_echo, _) = out
     assert load.ok
     assert not boom.ok and not boom.failures
@@ -146,7 +154,7 @@ def test_an_exception_in_the_script_is_counted_and_the_session_goes_on(tiny_serv
 
 
 def test_a_run_past_the_timeout_is_a_failure(tiny_server):
-    out = asyncio.run(steps(tiny_server.url, "", [{"text": "slow"}, {"text": ""}], timeout=1.0))
+    out = run_async(steps(tiny_server.url, "", [{"text": "slow"}, {"text": ""}], timeout=1.0))
     (load, _, _), (slow, _, _), (after, _, _) = out
     assert load.ok
     assert slow.failures and slow.failures[0].startswith("timeout"), slow.failures
@@ -155,6 +163,6 @@ def test_a_run_past_the_timeout_is_a_failure(tiny_server):
 
 def test_no_server_is_a_failure():
     session = Session(f"http://127.0.0.1:{free_port()}", timeout=5)
-    run = asyncio.run(session.open())
+    run = run_async(session.open())
     assert session.broken
     assert run.failures and run.failures[0].startswith("connect"), run.failures
