@@ -50,7 +50,7 @@ def data_dir() -> str:
 def _fingerprint(folder: str) -> tuple:
     """Modification times of the data files, so an edited file is reloaded."""
     stamps = []
-    for name in ("providers.csv", "evidence.csv", "sources.csv", "costs.csv"):
+    for name in ("providers.csv", "evidence.csv", "sources.csv", "prices.csv", "costs.csv", "course_defaults.csv"):
         path = Path(folder) / name
         stamps.append(path.stat().st_mtime_ns if path.exists() else 0)
     return tuple(stamps)
@@ -91,7 +91,7 @@ def _prepared(folder: str, fingerprint: tuple):
     from vetting.find import prepare
 
     loaded = _load(folder, fingerprint)
-    prepared = prepare(loaded.providers, loaded.evidence)
+    prepared = prepare(loaded.providers, loaded.evidence, loaded.prices)
     _freeze_heap()
     return prepared
 
@@ -152,6 +152,14 @@ def map_spec(view_key: tuple, points_fn, latitude: float, longitude: float, zoom
 
 def safety_notice() -> None:
     st.caption(SAFETY_NOTICE)
+
+
+def phone_markdown(phone) -> str:
+    """A tappable `tel:` link for a stored phone number ("" when there is none)."""
+    from vetting.contact import normalise_phone, tel_uri
+
+    uri = tel_uri(phone)
+    return f"[{normalise_phone(phone)}](<{uri}>)" if uri else ""
 
 
 def source_label(url: str) -> str:
@@ -267,3 +275,34 @@ def shortlist_toggle(provider_id: str) -> None:
         except StreamlitPageNotFoundError:  # rendered outside app.py's navigation (a test script)
             st.caption(f"In your shortlist: {count} of {_shortlist.MAX_SHORTLIST}. Open Compare & shortlist to compare.")
     sync_shortlist_param()
+
+
+def fingerprint() -> tuple:
+    """The data files' version for this run (key for any per-data cache a page keeps)."""
+    return _fingerprint(data_dir())
+
+
+# --- cross-page session state: the keys another page reads are owned here ----------------------
+FIND_PROVIDER_IDS = "find_provider_ids"  # written by Find, read by Costs
+QUOTES = "cost_quotes"                   # written by Costs, read by the provider page, Compare and the packet
+
+
+def last_find_ids() -> list[str] | None:
+    """The provider ids of Find's last result in this session, or None when Find has not run."""
+    ids = st.session_state.get(FIND_PROVIDER_IDS)
+    return list(ids) if isinstance(ids, (list, tuple)) else None
+
+
+def quotes():
+    """The quotes entered on Costs this session (vetting.costs.Quote), newest last."""
+    return list(st.session_state.get(QUOTES, []))
+
+
+def save_quote(quote) -> None:
+    """Keep a quote for the session: one per provider (or one without a provider), the newest wins."""
+    kept = [q for q in quotes() if q.provider_id != quote.provider_id]
+    st.session_state[QUOTES] = kept + [quote]
+
+
+def quotes_for(provider_id: str):
+    return [q for q in quotes() if q.provider_id == provider_id]

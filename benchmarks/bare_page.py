@@ -20,16 +20,21 @@ from vetting import load_directory
 
 @st.cache_resource
 def frames(folder: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    providers = load_directory(folder).providers
+    directory = load_directory(folder)
+    providers = directory.providers
     n = len(providers)
+    # The bare floor shows one listed price per provider, with no derivation (the real page's prices).
+    first = directory.prices.drop_duplicates("provider_id").set_index("provider_id")
+    low = providers["provider_id"].map(first["low_usd"])
+    high = providers["provider_id"].map(first["high_usd"])
     table = pd.DataFrame({
         "provider_id": providers["provider_id"], "details": "provider?provider=" + providers["provider_id"],
         "name": providers["name"], "grade": np.linspace(0, 100, n).round(1), "red_flags": np.arange(n) % 3,
         "coverage": np.arange(n) % 100, "where": providers["city"].fillna("location unknown"),
         "distance_miles": np.arange(n) / 10.0, "care_setting": providers["care_setting"],
         "routes": providers["routes"].fillna("").str.split(";"), "supervision": providers["supervision_model"],
-        "price_low": providers["price_low_usd"], "price_high": providers["price_high_usd"],
-        "price_basis": providers["price_unit"].fillna("no public price"),
+        "price_low": low, "price_high": high,
+        "price_basis": providers["provider_id"].map(first["unit"]).fillna("no public price"),
         "insurance": providers["insurance"].fillna("unknown"), "website": providers["website"],
         "checked_on": pd.to_datetime(providers["checked_on"], errors="coerce"),
         "states_served": providers["states_served"],
@@ -37,7 +42,7 @@ def frames(folder: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     points = pd.DataFrame({
         "name": providers["name"], "lon": providers["longitude"].fillna(-98.35).round(4),
         "lat": providers["latitude"].fillna(39.5).round(4), "setting": providers["care_setting"],
-        "routes": providers["routes"].fillna("unknown"), "price": providers["price_low_usd"].fillna(0).map("${:,.0f}".format),
+        "routes": providers["routes"].fillna("unknown"), "price": low.fillna(0).map("${:,.0f}".format),
         "color": [[31, 94, 168, 220]] * n,
     })
     return table, points
@@ -50,5 +55,5 @@ st.dataframe(table, hide_index=True)
 st.pydeck_chart(pdk.Deck(
     layers=[pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_fill_color="color",
                       get_radius=6000, radius_min_pixels=4, pickable=True)],
-    initial_view_state=pdk.ViewState(latitude=39.5, longitude=-98.35, zoom=3), map_style=None,
+    initial_view_state=pdk.ViewState(latitude=39.5, longitude=-98.35, zoom=3), map_provider=None,
     tooltip={"text": "{name}\n{setting}\nRoutes: {routes}\nPrice per session: {price}"}), height=420)

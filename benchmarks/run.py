@@ -94,7 +94,7 @@ def bench_sizes(folder: Path, sizes: list[int], runs: int) -> list[dict]:
         load_ms, directory = timed(lambda: load_directory(target), 1 if n >= 10_000 else 3)
         assert not directory.problems, directory.problems[:3]
         # prepare: once per data version (prices, filter helper columns, public evidence resolved).
-        prepare_ms, prepared = timed(lambda: prepare(directory.providers, directory.evidence), 1 if n >= 10_000 else runs)
+        prepare_ms, prepared = timed(lambda: prepare(directory.providers, directory.evidence, directory.prices), 1 if n >= 10_000 else runs)
         enrich_ms, enriched = timed(lambda: enrich(prepared), runs)
         find_ms, (results, _view) = timed(lambda: find(enriched, state), runs)
         pipeline_ms, _ = timed(lambda: find(enrich(prepared), state), runs)

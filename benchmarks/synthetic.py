@@ -19,11 +19,12 @@ from pathlib import Path
 
 from vetting.checklists import criteria
 from vetting.schemas import SCHEMAS
-from vetting.vocab import CONDITIONS, US_STATES
+from vetting.vocab import CONDITIONS, US_STATES, split_list
 
 HOST = "https://synthetic.example"
 DEFAULT_SEED = 20261122
 PROVIDER_COLUMNS = list(SCHEMAS["providers.csv"].to_schema().columns)
+PRICE_COLUMNS = list(SCHEMAS["prices.csv"].to_schema().columns)
 EVIDENCE_COLUMNS = list(SCHEMAS["evidence.csv"].to_schema().columns)
 SOURCE_COLUMNS = list(SCHEMAS["sources.csv"].to_schema().columns)
 REAL_DATA_DIR = (Path(__file__).resolve().parent.parent / "data").resolve()
@@ -82,30 +83,34 @@ def _date(rng: random.Random) -> str:
     return f"{rng.choice((2025, 2026))}-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}"
 
 
-def _price(rng: random.Random, row: dict) -> None:
+def _price(rng: random.Random, row: dict) -> dict | None:
+    """A prices.csv row for one of the provider's routes, or None (most providers list no price)."""
     if rng.random() > 0.45:
-        return
+        return None
     unit = rng.choices(["session", "series", "month", "program"], weights=[65, 15, 10, 10])[0]
+    sessions = ""
     if unit == "session":
         low = rng.randrange(150, 900, 25)
         high = low if rng.random() < 0.6 else low + rng.randrange(25, 400, 25)
     elif unit == "month":
         low = high = rng.randrange(99, 400, 10)
     else:
-        row["price_sessions"] = str(rng.choice((4, 6, 8)))
+        sessions = str(rng.choice((4, 6, 8)))
         low = rng.randrange(1500, 6000, 100)
         high = low
-    row.update(price_low_usd=str(low), price_high_usd=str(high), price_unit=unit,
-               price_note="Synthetic price for benchmarks.", price_source_url=f"{HOST}/providers/{row['provider_id']}/pricing")
+    route = rng.choice(split_list(row["routes"]) or ["any"])
+    return {"provider_id": row["provider_id"], "route": route, "unit": unit, "sessions_included": sessions,
+            "low_usd": str(low), "high_usd": str(high), "payer": "self_pay", "note": "Synthetic price for benchmarks.",
+            "source_url": f"{HOST}/providers/{row['provider_id']}/pricing", "checked_on": row["checked_on"]}
 
 
-def provider_rows(n: int, seed: int = DEFAULT_SEED) -> tuple[list[dict], list[dict], list[dict]]:
-    """Providers, evidence and sources rows (dicts of strings) for n synthetic providers."""
+def provider_rows(n: int, seed: int = DEFAULT_SEED) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """Providers, evidence, sources and prices rows (dicts of strings) for n synthetic providers."""
     rng = random.Random(seed)
     pool = zip_pool()
     states = sorted(US_STATES)
     applicable = applicable_criteria()
-    providers, evidence, sources = [], [], []
+    providers, evidence, sources, prices = [], [], [], []
     for number in range(1, n + 1):
         pid = f"synthetic-{number:06d}"
         page = f"{HOST}/providers/{pid}"
@@ -142,20 +147,21 @@ def provider_rows(n: int, seed: int = DEFAULT_SEED) -> tuple[list[dict], list[di
                 row["spravato_covered_by_insurance"] = rng.choice(("yes", "yes", "no"))
         row["hsa_fsa"] = rng.choices(["yes", "no", ""], weights=[30, 5, 65])[0]
         row["superbill"] = rng.choices(["yes", "no", ""], weights=[20, 3, 77])[0]
-        _price(rng, row)
+        price = _price(rng, row)
         others = [c for c in CONDITIONS if c != "depression"]
         row["conditions"] = ";".join(["depression"] + rng.sample(others, rng.randint(0, 3))) if rng.random() < 0.85 else ""
         providers.append(row)
         sources.append({**{c: "" for c in SOURCE_COLUMNS}, "source_url": page, "title": f"Synthetic page for {row['name']}",
                         "publisher": "Synthetic (benchmark data)", "kind": "provider_site",
                         "notes": "Synthetic benchmark data; not a real provider."})
-        if row["price_source_url"]:
-            sources.append({**sources[-1], "source_url": row["price_source_url"], "title": f"Synthetic prices of {row['name']}"})
+        if price is not None:
+            prices.append(price)
+            sources.append({**sources[-1], "source_url": price["source_url"], "title": f"Synthetic prices of {row['name']}"})
         for criterion_id in rng.sample(applicable[(setting, routes)], rng.choice((2, 3))):
             status = "red_flag" if rng.random() < 0.12 else "met"
             evidence.append({"provider_id": pid, "criterion_id": criterion_id, "status": status,
                              "note": NOTES[status], "source_url": page, "checked_on": row["checked_on"]})
-    return providers, evidence, sources
+    return providers, evidence, sources, prices
 
 
 def _write(path: Path, rows: list[dict], columns: list[str]) -> None:
@@ -166,15 +172,16 @@ def _write(path: Path, rows: list[dict], columns: list[str]) -> None:
 
 
 def generate_directory(folder: str | Path, n: int, seed: int = DEFAULT_SEED) -> Path:
-    """Write providers.csv, evidence.csv and sources.csv for n synthetic providers into folder."""
+    """Write providers.csv, evidence.csv, sources.csv and prices.csv for n synthetic providers into folder."""
     folder = Path(folder).resolve()
     if folder == REAL_DATA_DIR or REAL_DATA_DIR in folder.parents:
         raise ValueError("synthetic data never goes into data/; use a temporary folder")
     folder.mkdir(parents=True, exist_ok=True)
-    providers, evidence, sources = provider_rows(n, seed)
+    providers, evidence, sources, prices = provider_rows(n, seed)
     _write(folder / "providers.csv", providers, PROVIDER_COLUMNS)
     _write(folder / "evidence.csv", evidence, EVIDENCE_COLUMNS)
     _write(folder / "sources.csv", sources, SOURCE_COLUMNS)
+    _write(folder / "prices.csv", prices, PRICE_COLUMNS)
     return folder
 
 

@@ -120,11 +120,12 @@ with main:
         course = S.CourseInputs()
     try:
         comparison = S.compare(directory.providers, directory.evidence, directory.sources, ids,
-                               answers=st.session_state.get("answers") or None, zip_code=zip_code or None, course=course)
+                               answers=st.session_state.get("answers") or None, zip_code=zip_code or None, course=course,
+                               prices=directory.prices)
     except ValueError as error:  # recorded answers that no longer validate
         st.error(f"Your recorded answers could not be read ({ui.escape_markdown(str(error))}); they are left out.")
         comparison = S.compare(directory.providers, directory.evidence, directory.sources, ids,
-                               zip_code=zip_code or None, course=course)
+                               zip_code=zip_code or None, course=course, prices=directory.prices)
     for note in comparison.notes:
         st.warning(ui.escape_markdown(note))
 

@@ -6,8 +6,11 @@ import streamlit as st
 import ui
 from vetting import filters as F
 from vetting.checklists import criteria, default_weights
-from vetting.find import SORTS
+from vetting.find import DEFAULT_SORT, SORTS
+from vetting.geo import distance_label
+from vetting.scoring import grade_text
 from vetting.mapdata import MAX_POINTS, PreparedDeck, provider_points
+from vetting.contact import tel_uri
 from vetting.vocab import CARE_SETTINGS, CONDITIONS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
 
 ui.ensure_app()
@@ -39,7 +42,7 @@ if st.session_state.get("find_params_seen") != params or "f_route" not in st.ses
     st.session_state["f_no_red_flags"] = bool(state.get("no_red_flags", False))
     st.session_state["f_min_grade"] = float(state.get("min_grade", 0.0))
     st.session_state["f_must_have_known"] = bool(state.get("must_have_known", False))
-    st.session_state["f_sort"] = params.get("sort") if params.get("sort") in SORTS else "grade"
+    st.session_state["f_sort"] = params.get("sort") if params.get("sort") in SORTS else DEFAULT_SORT
 
 with st.sidebar:
     st.header("Filters")
@@ -102,11 +105,11 @@ state, widget_notes = F.parse_params(widget_params)
 for note in dict.fromkeys(notes + widget_notes):
     st.warning(ui.escape_markdown(note), icon=":material/warning:")
 
-sort_options = [s for s in SORTS if s != "distance" or "zip" in state]
+sort_options = list(SORTS)
 if st.session_state.get("f_sort") not in sort_options:
-    st.session_state["f_sort"] = "grade"
+    st.session_state["f_sort"] = DEFAULT_SORT
 new_params = F.to_params(state)
-if st.session_state.f_sort != "grade":
+if st.session_state.f_sort != DEFAULT_SORT:
     new_params["sort"] = st.session_state.f_sort
 url_params = {**new_params, **ui.shortlist_query()}
 if url_params != st.query_params.to_dict():
@@ -120,11 +123,11 @@ if custom_weights:
     st.info("Grades use your own weights (set under *Must-haves and weights*), for this session only.",
             icon=":material/tune:")
 results, view = ui.found_providers(state, st.session_state.f_sort, answers, custom_weights)
-st.session_state["find_provider_ids"] = results["provider_id"].tolist()
+st.session_state[ui.FIND_PROVIDER_IDS] = results["provider_id"].tolist()
 
 st.header(ui.escape_markdown(F.describe(state, view.count)))
 st.radio("Sort by", sort_options, key="f_sort", horizontal=True,
-         format_func={"grade": "Grade", "distance": "Distance", "name": "Name"}.get)
+         format_func={"place": "Nearest (or by state)", "grade": "Checklist grade", "name": "Name"}.get)
 st.caption("Order: " + SORTS[st.session_state.f_sort])
 
 if results.empty:
@@ -148,11 +151,11 @@ table = pd.DataFrame({
     "provider_id": rows["provider_id"],
     "details": "provider?provider=" + rows["provider_id"],
     "name": rows["name"],
-    "grade": rows["grade"],
+    "grade": [grade_text(g, m + r, a) for g, m, r, a in zip(rows["grade"], rows["met"], rows["red_flags"], rows["applicable"])],
     "red_flags": rows["red_flags"],
-    "coverage": (rows["coverage"] * 100).round(0),
+    "phone": rows["phone"].map(lambda p: tel_uri(p) or None),
     "where": place.where(~rows["serves_your_state"].astype(bool), "serves your state (at home)"),
-    "distance_miles": rows["distance_miles"],
+    "distance_miles": [distance_label(d, g) or None for d, g in zip(rows["distance_miles"], rows["geocoded_from"])],
     "care_setting": rows["care_setting"].map(CARE_SETTINGS),
     "routes": rows["routes"].map(lambda cell: [ROUTES[r] for r in split_list(cell)]),
     "supervision": rows["supervision_model"].map(SUPERVISION_MODELS),
@@ -176,18 +179,20 @@ selection = st.dataframe(
     column_config={
         "details": st.column_config.LinkColumn("Details", display_text="Open", help="The provider's page: evidence, checklist and questions to ask"),
         "name": st.column_config.TextColumn("Provider"),
-        "grade": st.column_config.ProgressColumn("Grade", min_value=0, max_value=100, format="%.0f / 100",
-                                                 help="0-100 from public evidence; see Methodology"),
+        "grade": st.column_config.TextColumn("Checklist", help="Grade 0-100 and how many applicable criteria are known; "
+                                             "no grade when under a third are known. See Methodology."),
         "red_flags": st.column_config.NumberColumn("Red flags", format="%d", help="Checklist criteria where a cited source shows the problem"),
-        "coverage": st.column_config.NumberColumn("Known", format="%.0f%%", help="Share of applicable criteria with evidence (the rest is unknown, not bad)"),
+        "phone": st.column_config.LinkColumn("Phone", display_text=r"tel:\+1(\d{10})", help="Tap to call"),
         "where": st.column_config.TextColumn("Where"),
-        "distance_miles": st.column_config.NumberColumn("Distance", format="%.1f mi", help="From your ZIP's centre to the clinic (straight line)"),
+        "distance_miles": st.column_config.TextColumn("Distance", help="Straight line from your ZIP's centre; "
+                                                      "'about' when the clinic's position is its ZIP or city centre"),
         "care_setting": st.column_config.TextColumn("Setting"),
         "routes": st.column_config.ListColumn("Routes"),
         "supervision": st.column_config.TextColumn("Supervision"),
         "price_low": st.column_config.NumberColumn("From $/session", format="dollar"),
         "price_high": st.column_config.NumberColumn("To $/session", format="dollar"),
-        "price_basis": st.column_config.TextColumn("Price basis", help="How the per-session figure was derived; the source is on the provider page"),
+        "price_basis": st.column_config.TextColumn("Price basis", help="Only prices listed per session are shown here; "
+                                                   "program and monthly prices are on the provider page, never divided"),
         "insurance": st.column_config.TextColumn("Insurance (as stated)"),
         "website": st.column_config.LinkColumn("Website", display_text=r"https?://(?:www\.)?([^/]+).*"),
         "checked_on": st.column_config.DateColumn("Checked on", format="YYYY-MM-DD"),

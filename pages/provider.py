@@ -9,8 +9,9 @@ import streamlit as st
 import ui
 from vetting import answers as A
 from vetting import checklists, scoring
-from vetting.prices import per_session_prices
-from vetting.vocab import CARE_SETTINGS, CONDITIONS, PRICE_UNITS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, split_list
+from vetting.prices import describe_price, prices_for
+from vetting.geo import LOCATION_PRECISIONS
+from vetting.vocab import CARE_SETTINGS, CONDITIONS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, split_list
 
 ui.ensure_app()
 
@@ -103,10 +104,17 @@ public_statuses = scoring.criterion_statuses(one, evidence)
 criteria = checklists.criteria()
 
 grade_col, flags_col, coverage_col = st.columns(3)
-grade_col.metric("Grade", f"{scores['grade']:.0f} / 100",
-                 delta=(f"{scores['grade'] - public_scores['grade']:+.1f} from your answers"
-                        if scores["grade"] != public_scores["grade"] else None),
-                 help="From public evidence and your own answers; see Methodology for the formula.")
+known = int(scores["met"] + scores["red_flags"])
+grade_shown = scoring.round_grade(scores["grade"])
+public_shown = scoring.round_grade(public_scores["grade"])
+grade_col.metric("Checklist grade", "not enough known" if grade_shown is None else f"{grade_shown} / 100",
+                 delta=(f"{grade_shown - public_shown:+d} from your answers"
+                        if grade_shown is not None and public_shown is not None and grade_shown != public_shown else None),
+                 help=scoring.grade_text(scores["grade"], known, scores["applicable"])
+                      + ". From public evidence and your own answers; see Methodology for the formula.")
+if grade_shown is None:
+    st.info(f"Not enough known yet to grade: {known} of {int(scores['applicable'])} checked. "
+            "The questions below are what to ask.", icon=":material/help:")
 flags_col.metric("Red flags", int(scores["red_flags"]), help="Criteria where a source (or your answer) shows the problem")
 coverage_col.metric("Known", f"{scores['coverage']:.0%}",
                     help=f"{int(scores['met'] + scores['red_flags'])} of {int(scores['applicable'])} applicable "
@@ -120,6 +128,7 @@ checked = pd.to_datetime(row["checked_on"], errors="coerce")
 days = (pd.Timestamp(today) - checked).days if pd.notna(checked) else None
 lines = []
 website = cell(row["website"])
+lines.append(f"- **Phone:** {ui.phone_markdown(row['phone']) or UNKNOWN_FACT}")
 lines.append(f"- **Website:** {ui.source_markdown(website) if website else UNKNOWN_FACT}")
 if cell(row["status"]) and row["status"] != "active":
     status_source = cell(row["status_source_url"])
@@ -131,7 +140,9 @@ lines.append(f"- **Routes:** {ui.escape_markdown(', '.join(routes)) if routes el
 lines.append(f"- **Supervision:** {SUPERVISION_MODELS.get(row['supervision_model'], ui.escape_markdown(row['supervision_model']))}")
 place = ", ".join(x for x in (cell(row["street"]), cell(row["city"]), cell(row["state"]), cell(row["zip"])) if x)
 location_note = f" ({ui.escape_markdown(row['location_note'])})" if cell(row["location_note"]) else ""
-lines.append(f"- **Location:** {ui.escape_markdown(place) if place else UNKNOWN_FACT}{location_note}")
+precision = LOCATION_PRECISIONS.get(row.get("location_precision"), "")
+lines.append(f"- **Address:** {ui.escape_markdown(place) if place else UNKNOWN_FACT}{location_note}"
+             + (f" (known to: {precision})" if place and precision else ""))
 served = split_list(row["states_served"])
 lines.append(f"- **States served:** {ui.escape_markdown(', '.join(served)) if served else UNKNOWN_FACT}")
 insurance = cell(row["insurance"])
@@ -140,20 +151,16 @@ for column, label in (("spravato_covered_by_insurance", "Spravato billed to insu
                       ("superbill", "Superbill provided")):
     if cell(row[column]):
         lines.append(f"- **{label}:** {row[column]}")
-if pd.notna(row["price_low_usd"]):
-    price = per_session_prices(one).iloc[0]
-    low, high = row["price_low_usd"], row["price_high_usd"]
-    amount = f"${low:,.0f}" + (f" to ${high:,.0f}" if pd.notna(high) and high != low else "")
-    unit = PRICE_UNITS.get(row["price_unit"], "")
-    per_session = ""
-    if pd.notna(price["price_per_session_low"]) and row["price_unit"] != "session":
-        per_session = f" (about ${price['price_per_session_low']:,.0f} per session: {price['price_basis']})"
-    stale = " Checked over a year ago: possibly out of date." if price["price_possibly_stale"] else ""
-    note = f" {ui.escape_markdown(row['price_note'])}." if cell(row["price_note"]) else ""
-    lines.append(f"- **Price:** {ui.escape_markdown(amount)} {unit}{ui.escape_markdown(per_session)}.{note}{stale} "
-                 f"Source: {link(row['price_source_url'])}")
+listed_prices = prices_for(directory.prices, provider_id)
+if listed_prices.empty:
+    lines.append(f"- **Prices:** {UNKNOWN_FACT}")
 else:
-    lines.append(f"- **Price:** {UNKNOWN_FACT}")
+    # Each price as its page lists it: a program stays a program, never split into per-session cents.
+    lines.append("- **Prices (as listed):**")
+    for _, price in listed_prices.iterrows():
+        note = f" {ui.escape_markdown(price['note'])}." if cell(price["note"]) else ""
+        lines.append(f"    - {ui.escape_markdown(describe_price(price))}.{note} ({link(price['source_url'])}, "
+                     f"checked {price['checked_on']})")
 conditions = [CONDITIONS.get(c, c) for c in split_list(row["conditions"])]
 lines.append(f"- **Conditions it says it treats:** {ui.escape_markdown(', '.join(conditions)) if conditions else UNKNOWN_FACT}")
 lines.append(f"- **Checked on:** {row['checked_on']}" + (f" ({days} days ago)" if days is not None else ""))

@@ -12,7 +12,7 @@ import ui
 from vetting import checklists
 from vetting import proposals as P
 from vetting.vocab import (
-    CARE_SETTINGS, CONDITIONS, CRITERION_IDS, PRICE_UNITS, PROVIDER_STATUSES, ROUTES, SOURCE_KINDS, SUPERVISION_MODELS,
+    CARE_SETTINGS, CONDITIONS, CRITERION_IDS, PAYERS, PRICE_UNITS, PROVIDER_STATUSES, ROUTES, SOURCE_KINDS, SUPERVISION_MODELS,
     US_STATES, split_list,
 )
 
@@ -25,9 +25,9 @@ LABELS = {
     "provider_id": "Provider id", "name": "Name", "website": "Website", "status": "Status",
     "care_setting": "Care setting", "routes": "Routes", "supervision_model": "Supervision model",
     "street": "Street", "city": "City", "state": "State", "zip": "ZIP", "states_served": "States served",
-    "insurance": "Insurance", "price_low_usd": "Lowest price (USD)", "price_high_usd": "Highest price (USD)",
-    "price_unit": "Price unit", "price_sessions": "Sessions the price covers", "price_note": "Price note",
-    "price_source_url": "Price source", "status_source_url": "Status source", "source_urls": "Sources",
+    "insurance": "Insurance", "phone": "Phone", "route": "Route priced", "unit": "Price unit",
+    "sessions_included": "Sessions included", "low_usd": "Lowest price (USD)", "high_usd": "Highest price (USD)",
+    "payer": "Who pays", "status_source_url": "Status source", "source_urls": "Sources",
     "conditions": "Conditions", "criterion_id": "Checklist criterion", "note": "What the page shows",
     "source_url": "Source URL", "title": "Page title", "source_kind": "Kind of page", "reason": "Why",
     "proposed_on": "Date", "checked_on": "Checked on",
@@ -112,6 +112,8 @@ def provider_fields(prefix: str, current: dict) -> dict:
     values["name"] = st.text_input("Name", value=current.get("name") or "", key=f"{prefix}_name")
     values["website"] = st.text_input("Website", value=current.get("website") or "", key=f"{prefix}_website",
                                       placeholder="https://…")
+    values["phone"] = st.text_input("Phone (as the page gives it)", value=current.get("phone") or "",
+                                    key=f"{prefix}_phone", placeholder="e.g. (512) 555-0100")
     left, right = st.columns(2)
     statuses = [""] + list(PROVIDER_STATUSES)
     values["status"] = left.selectbox("Status", statuses, index=choice_index(statuses, current.get("status") or ""),
@@ -135,18 +137,6 @@ def provider_fields(prefix: str, current: dict) -> dict:
                                              key=f"{prefix}_states_served")
     values["insurance"] = st.text_input("Insurance (payers as the page names them, separated by ;)",
                                         value=current.get("insurance") or "", key=f"{prefix}_insurance")
-    left, right = st.columns(2)
-    values["price_low_usd"] = left.text_input("Lowest price (USD)", value=current.get("price_low_usd") or "",
-                                              key=f"{prefix}_price_low_usd")
-    values["price_high_usd"] = right.text_input("Highest price (USD)", value=current.get("price_high_usd") or "",
-                                                key=f"{prefix}_price_high_usd")
-    units = [""] + list(PRICE_UNITS)
-    values["price_unit"] = left.selectbox("Price unit", units, index=choice_index(units, current.get("price_unit") or ""),
-                                          format_func=lambda u: PRICE_UNITS.get(u, "(not known)"), key=f"{prefix}_price_unit")
-    values["price_sessions"] = right.text_input("Sessions the price covers (series or program)",
-                                                value=current.get("price_sessions") or "", key=f"{prefix}_price_sessions")
-    values["price_note"] = st.text_input("Price note (what the price includes)", value=current.get("price_note") or "",
-                                         key=f"{prefix}_price_note")
     values["conditions"] = st.multiselect("Conditions", list(CONDITIONS), format_func=CONDITIONS.get,
                                           default=[c for c in split_list(current.get("conditions")) if c in CONDITIONS],
                                           key=f"{prefix}_conditions")
@@ -207,6 +197,31 @@ with tab_fix:
                                  st.session_state[PENDING], etitle, ekind)
                  if criterion_id and (note.strip() or eurl) else [])
         offer_rows(erows, f"{eprefix}_add", "Choose a criterion and describe what the page shows.")
+
+        st.subheader("Report a price a page shows")
+        st.caption("One price as the page lists it: its route, what it buys and, for a series or program, how many "
+                   "sessions it includes. It is never divided into a per-session figure.")
+        pprefix = f"price_{generation}_{provider_id}"
+        offered = [r for r in split_list(current.get("routes")) if r in ROUTES] + ["any"]
+        left, right = st.columns(2)
+        price_values = {
+            "route": left.selectbox("Route priced", offered, key=f"{pprefix}_route",
+                                    format_func=lambda r: ROUTES.get(r, "Not stated on the page")),
+            "unit": right.selectbox("What it buys", list(PRICE_UNITS), key=f"{pprefix}_unit", format_func=PRICE_UNITS.get),
+            "low_usd": left.text_input("Lowest price (USD)", key=f"{pprefix}_low"),
+            "high_usd": right.text_input("Highest price (USD, empty for one price)", key=f"{pprefix}_high"),
+            "sessions_included": left.text_input("Sessions included (series or program)", key=f"{pprefix}_sessions"),
+            "payer": right.selectbox("Who pays", list(PAYERS), key=f"{pprefix}_payer", format_func=PAYERS.get),
+            "note": st.text_input("What the price covers, in your own words", key=f"{pprefix}_note", max_chars=400),
+        }
+        if price_values["low_usd"] and not price_values["high_usd"]:
+            price_values["high_usd"] = price_values["low_usd"]
+        purl, ptitle, pkind = source_fields(pprefix)
+        preason = st.text_area("Why", key=f"{pprefix}_reason")
+        prows = (P.price_rows(provider_id, price_values, purl, preason, today, directory, st.session_state[PENDING],
+                              ptitle, pkind)
+                 if (price_values["low_usd"] or price_values["high_usd"]) else [])
+        offer_rows(prows, f"{pprefix}_add", "Enter the price and the page that shows it.")
 
 with tab_new:
     prefix = f"new_{generation}"

@@ -10,6 +10,7 @@ from vetting.schemas import SCHEMAS
 PROVIDER_COLUMNS = list(SCHEMAS["providers.csv"].to_schema().columns)
 EVIDENCE_COLUMNS = list(SCHEMAS["evidence.csv"].to_schema().columns)
 SOURCE_COLUMNS = list(SCHEMAS["sources.csv"].to_schema().columns)
+PRICE_COLUMNS = list(SCHEMAS["prices.csv"].to_schema().columns)
 SOURCE = "https://example.org/synthetic-source"
 
 
@@ -25,6 +26,14 @@ def evidence(provider_id: str, criterion_id: str, status: str = "met", **fields)
     row = dict(provider_id=provider_id, criterion_id=criterion_id, status=status, note="Synthetic note.",
                source_url=SOURCE, checked_on="2026-11-01")
     row.update(fields)
+    return row
+
+
+def price(provider_id: str, low, high=None, unit: str = "session", route: str = "iv", **fields) -> dict:
+    row = dict(provider_id=provider_id, route=route, unit=unit, sessions_included="", low_usd=str(low),
+               high_usd=str(low if high is None else high), payer="self_pay", note="Synthetic price.",
+               source_url=SOURCE, checked_on="2026-11-01")
+    row.update({k: "" if v is None else str(v) for k, v in fields.items()})
     return row
 
 
@@ -45,8 +54,9 @@ def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) ->
 
 
 def write_directory(folder: Path, providers: list[dict], evidence_rows: list[dict] = (),
-                    sources: list[dict] | None = None) -> Path:
+                    sources: list[dict] | None = None, prices: list[dict] = ()) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    write_csv(folder / "prices.csv", list(prices), PRICE_COLUMNS)
     write_csv(folder / "providers.csv", providers, PROVIDER_COLUMNS)
     write_csv(folder / "evidence.csv", list(evidence_rows), EVIDENCE_COLUMNS)
     write_csv(folder / "sources.csv", sources if sources is not None else [source()], SOURCE_COLUMNS)

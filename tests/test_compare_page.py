@@ -14,7 +14,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from tests.factories import evidence, provider, source, write_directory
+from tests.factories import price, evidence, provider, source, write_directory
 from vetting import shortlist as S
 from vetting.checklists import SEED_SOURCE_IDS
 
@@ -27,15 +27,15 @@ IDS = ["alpha-clinic", "beta-home", "gamma-clinic"]
 def data_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("compare-data")
     write_directory(folder, [
-        provider("alpha-clinic", name="Alpha Clinic", zip="10001", city="New York", state="NY",
-                 price_low_usd=400, price_unit="session", price_source_url="https://example.org/alpha-prices"),
+        provider("alpha-clinic", name="Alpha Clinic", zip="10001", city="New York", state="NY"),
         provider("beta-home", name=HOSTILE, care_setting="at_home", routes="sublingual",
                  supervision_model="telehealth_remote", states_served="NY"),
         provider("gamma-clinic", name="Gamma Clinic", zip="60601", city="Chicago", state="IL"),
         provider("delta-clinic", name="Delta Clinic", state="TX"),
-    ], [evidence("alpha-clinic", "realistic_claims", "red_flag", source_url="https://example.org/alpha-claims")],
+    ], [evidence("alpha-clinic", "no_guarantees", "red_flag", source_url="https://example.org/alpha-claims")],
         [source(), source("https://example.org/alpha-prices"), source("https://example.org/alpha-claims")]
-        + [source(f"https://example.org/{seed}", source_id=seed, kind="source_document") for seed in SEED_SOURCE_IDS])
+        + [source(f"https://example.org/{seed}", source_id=seed, kind="source_document") for seed in SEED_SOURCE_IDS],
+        prices=[price("alpha-clinic", 400, source_url="https://example.org/alpha-prices")])
     return folder
 
 
@@ -109,15 +109,16 @@ def test_shared_link_shows_the_same_shortlist(env):
 
 def test_differences_are_marked_in_text_and_facts_link_their_sources(env):
     at = compare_page("alpha-clinic,gamma-clinic")
-    rows = {line.split(" | ")[0].strip("| *\\"): line for line in table(at).splitlines()[2:]}
-    assert "same" in rows["Care setting"] and "≠ differs" in rows["Price per session"]
-    assert "[source](<https://example.org/alpha-prices>)" in rows["Price per session"]
+    rows = {line.split(" | ")[0].replace("\\", "").strip("| *"): line for line in table(at).splitlines()[2:]}
+    assert "same" in rows["Care setting"] and "≠ differs" in rows["Known prices (as listed)"]
+    assert "[source](<https://example.org/alpha-prices>)" in rows["Known prices (as listed)"]
     assert "[source](<https://example.org/alpha-claims>)" in rows["Red flags"]
     for label, line in rows.items():
         cells = line.strip("|").split(" | ")[2:]
         assert len(cells) == 2
         for cell in cells:
-            assert "](<https://" in cell or "no estimate" in cell, (label, cell)
+            unknown = re.match(r"^(Unknown|not known|no public price|none found|no estimate|not enough known yet: 0 |0 of |location unknown)", cell.replace("\\", "").strip())
+            assert "](<https://" in cell or unknown, (label, cell)  # unknown means no link
 
 
 def test_hostile_name_renders_literally(env):
@@ -195,7 +196,7 @@ def test_downloads_round_trip_through_import(env, downloads):
     run(at)
     rows = list(csv.DictReader(io.StringIO(download(downloads, ".csv").decode())))
     assert [r["provider_id"] for r in rows] == IDS
-    assert rows[0]["price_per_session_source_urls"] == "https://example.org/alpha-prices"
+    assert rows[0]["prices_source_urls"] == "https://example.org/alpha-prices"
 
     pdf = pypdf.PdfReader(io.BytesIO(download(downloads, ".pdf")))
     text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)

@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -137,7 +138,9 @@ def test_costs_csv_validates_and_cites_known_sources():
 
 
 def test_every_cost_column_is_described():
-    for model in (costs.CostSchema, costs.CourseFigureSchema):
+    from vetting.schemas import CostSchema, CourseFigureSchema
+
+    for model in (CostSchema, CourseFigureSchema):
         for name, column in model.to_schema().columns.items():
             assert column.description, f"{model.__name__}.{name} has no description"
 
@@ -154,12 +157,12 @@ def test_course_defaults_match_the_file_and_lie_in_the_documents_ranges():
 
 
 BAD_ROWS = [
-    ("low above high", "x-order,iv,clinic,900,100,session,self_pay,s,seed-innerwell-myths-facts,FAQ", "", "low_usd is not above high_usd"),
-    ("unknown source", "x-source,iv,clinic,1,2,session,self_pay,s,seed-not-a-document,FAQ", "source_id", "not a source_id in sources.csv"),
-    ("unit outside the vocabulary", "x-unit,iv,clinic,1,2,week,self_pay,s,seed-innerwell-myths-facts,FAQ", "unit", "not one of the allowed values"),
-    ("number without a unit", "x-nounit,iv,clinic,1,2,,self_pay,s,seed-innerwell-myths-facts,FAQ", "", "a number needs a unit"),
-    ("route outside the vocabulary", "x-route,nasal,clinic,1,2,session,self_pay,s,seed-innerwell-myths-facts,FAQ", "route", "not one of the allowed values"),
-    ("not a number", "x-nan,iv,clinic,cheap,2,session,self_pay,s,seed-innerwell-myths-facts,FAQ", "low_usd", "not a number"),
+    ("low above high", "x-order,iv,clinic,900,100,session,self_pay,provider_published,s,seed-innerwell-myths-facts,FAQ,2026-12-03", "", "low_usd is not above high_usd"),
+    ("unknown source", "x-source,iv,clinic,1,2,session,self_pay,provider_published,s,seed-not-a-document,FAQ,2026-12-03", "source_id", "not a source_id in sources.csv"),
+    ("unit outside the vocabulary", "x-unit,iv,clinic,1,2,week,self_pay,provider_published,s,seed-innerwell-myths-facts,FAQ,2026-12-03", "unit", "not one of the allowed values"),
+    ("number without a unit", "x-nounit,iv,clinic,1,2,,self_pay,provider_published,s,seed-innerwell-myths-facts,FAQ,2026-12-03", "", "a number needs a unit"),
+    ("route outside the vocabulary", "x-route,nasal,clinic,1,2,session,self_pay,provider_published,s,seed-innerwell-myths-facts,FAQ,2026-12-03", "route", "not one of the allowed values"),
+    ("not a number", "x-nan,iv,clinic,cheap,2,session,self_pay,provider_published,s,seed-innerwell-myths-facts,FAQ,2026-12-03", "low_usd", "not a number"),
 ]
 
 
@@ -167,7 +170,7 @@ BAD_ROWS = [
 def test_bad_cost_rows_are_reported_with_their_line(tmp_path, case, row, column, message):
     shutil.copy(DATA / "sources.csv", tmp_path / "sources.csv")
     header = (DATA / "costs.csv").read_text().splitlines()[0]
-    good = "ok-row,iv,clinic,400,1200,session,self_pay,s,seed-innerwell-myths-facts,FAQ"
+    good = "ok-row,iv,clinic,400,1200,session,self_pay,provider_published,s,seed-innerwell-myths-facts,FAQ,2026-12-03"
     (tmp_path / "costs.csv").write_text("\n".join([header, good, row]) + "\n")
     frame, problems = costs.load_costs(tmp_path)
     assert list(frame["cost_id"]) == ["ok-row"]
@@ -182,30 +185,82 @@ def test_missing_costs_file_is_a_problem_not_an_error(tmp_path):
 
 # ---------------------------------------------------------------- observed ranges
 
-def _providers(rows):
-    columns = ["provider_id", "name", "routes", "care_setting", "price_low_usd", "price_high_usd", "price_unit",
-               "price_sessions", "price_source_url", "checked_on"]
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in ("price_low_usd", "price_high_usd", "price_sessions"):
+def _price_rows(rows):
+    columns = ["provider_id", "route", "unit", "sessions_included", "low_usd", "high_usd", "source_url"]
+    frame = pd.DataFrame(rows, columns=columns).assign(payer="self_pay", note=None, checked_on="2026-11-01")
+    for column in ("low_usd", "high_usd", "sessions_included"):
         frame[column] = frame[column].astype("float64")
     return frame
 
 
-def test_observed_ranges_count_each_route_and_convert_series():
-    providers = _providers([
-        ("a", "A", "iv", "clinic", 300, 500, "session", None, "https://a.example.com/p", "2026-01-01"),
-        ("b", "B", "iv;im", "clinic", 1000, 1000, "series", 5, "https://b.example.com/p", "2026-01-01"),
-        ("c", "C", "iv", "clinic", 100, None, "month", None, "https://c.example.com/p", "2026-01-01"),
-        ("d", "D", None, "clinic", 700, 700, "session", None, "https://d.example.com/p", "2026-01-01"),
-        ("e", "E", "iv", "at_home", None, None, None, None, None, "2026-01-01"),
+PROVIDERS = pd.DataFrame({"provider_id": list("abcd"), "name": list("ABCD"), "care_setting": "clinic"})
+
+
+def test_a_route_counts_only_its_own_prices_and_a_program_is_never_divided():
+    prices = _price_rows([
+        ("a", "iv", "session", None, 300, 500, "https://a.example.com/p"),
+        ("b", "iv", "program", 5, 1000, 1000, "https://b.example.com/p"),   # stays a program
+        ("b", "im", "session", None, 150, 150, "https://b.example.com/im"),  # IM only
+        ("c", "iv", "month", None, 100, 100, "https://c.example.com/p"),
+        ("d", "any", "session", None, 700, 700, "https://d.example.com/p"),  # page names no route
     ])
-    ranges = costs.observed_ranges(providers).set_index(["route", "care_setting"])
-    assert sorted(ranges.index) == [("im", "clinic"), ("iv", "clinic")]
-    iv = ranges.loc[("iv", "clinic")]
-    assert (iv["min_usd"], iv["median_usd"], iv["max_usd"], iv["n"], iv["n_unconverted"]) == (200, 300, 500, 2, 1)
-    assert iv["price_source_urls"] == ["https://a.example.com/p", "https://b.example.com/p"]
-    im = ranges.loc[("im", "clinic")]
-    assert (im["min_usd"], im["max_usd"], im["n"], im["provider_ids"]) == (200, 200, 1, ["b"])
+    ranges = costs.observed_ranges(PROVIDERS, prices).set_index(["route", "care_setting", "unit"])
+    iv = ranges.loc[("iv", "clinic", "session")]
+    assert (iv["min_usd"], iv["median_usd"], iv["max_usd"], iv["n"]) == (300, 400, 500, 1)
+    assert iv["price_source_urls"] == ["https://a.example.com/p"]  # not IM's $150, not the program
+    program = ranges.loc[("iv", "clinic", "program")]
+    assert (program["min_usd"], program["sessions_included"]) == (1000, [5])  # $1,000 for 5, never $200
+    assert ranges.loc[("im", "clinic", "session"), "min_usd"] == 150
+    assert ("esketamine_nasal", "clinic", "session") not in ranges.index  # no Spravato price observed
+    assert ranges.loc[("any", "clinic", "session"), "provider_ids"] == ["d"]
+
+
+@pytest.mark.parametrize("amount, unit, sessions, message", [
+    ("", "session", None, "enter the amount"),
+    ("0", "session", None, "more than $0"),
+    ("-50", "session", None, "more than $0"),
+    ("lots", "session", None, "not an amount"),
+    ("nan", "session", None, "more than $0"),
+    ("250000", "session", None, "check the amount"),
+    ("4000", "program", "0", "how many sessions"),
+    ("4000", "program", "", "how many sessions"),
+    ("4000", "program", "2.5", "how many sessions"),
+])
+def test_a_bad_quote_gets_a_clear_message(amount, unit, sessions, message):
+    with pytest.raises(costs.QuoteError, match=re.escape(message)):
+        costs.parse_quote(amount, unit, sessions, "iv")
+
+
+@pytest.mark.parametrize("amount, unit, sessions, phrase", [
+    ("250", "session", None, "below the lowest"),
+    ("400", "session", None, "within the range"),
+    ("$1,900", "session", None, "above the highest"),
+    ("400", "session", None, "6 x $400 = $2,400"),
+    ("4500", "program", "5", "1 provider(s) here list a 5-session program"),
+    ("4500", "program", "5", "5 x $300 to $500 = $1,500 to $2,500"),
+    ("4500", "program", "6", "other numbers of sessions"),
+])
+def test_a_quote_is_compared_with_its_route_and_unit(amount, unit, sessions, phrase):
+    prices = _price_rows([
+        ("a", "iv", "session", None, 300, 500, "https://a.example.com/p"),
+        ("b", "iv", "program", 5, 4000, 4000, "https://b.example.com/p"),
+        ("c", "im", "session", None, 100, 100, "https://c.example.com/p"),
+    ])
+    observed = costs.provider_session_prices(PROVIDERS, prices)
+    lines = costs.compare_quote(costs.parse_quote(amount, unit, sessions, "iv"), observed)
+    assert any(phrase in line for line in lines), lines
+    assert not any("$100" in line for line in lines)  # the IM price is not IV's
+
+
+@pytest.mark.parametrize("route, provider, plausible", [
+    ("esketamine_nasal", None, True),
+    ("iv", None, False),
+    ("iv", {"insurance": "none"}, False),
+    ("iv", {"insurance": "Aetna;Cigna"}, True),
+    ("sublingual", {"spravato_covered_by_insurance": "yes"}, True),
+])
+def test_copay_arithmetic_only_where_coverage_is_plausible(route, provider, plausible):
+    assert costs.insurance_plausible(route, provider) is plausible
 
 
 # ---------------------------------------------------------------- reference price and query params
@@ -214,7 +269,7 @@ def test_observed_ranges_count_each_route_and_convert_series():
     ("iv", "clinic", "iv-clinic-per-session"),
     ("sublingual", "at_home", "at-home-insured-one-provider"),
     ("im", "clinic", None),
-    ("esketamine_nasal", "clinic", None),
+    ("esketamine_nasal", "clinic", "spravato-medicare-g2082"),
 ])
 def test_reference_price(route, setting, cost_id):
     frame, _ = costs.load_costs(DATA)

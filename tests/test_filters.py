@@ -2,34 +2,38 @@
 
 import pytest
 
-from tests.factories import SOURCE, provider, write_directory
+from tests.factories import SOURCE, price, provider, write_directory
 from vetting import load_directory
 from vetting import filters as F
 from vetting.find import enrich, find
 
-PRICE = dict(price_unit="session", price_source_url=SOURCE)
 PROVIDERS = [
     provider("nyc-iv", zip="10001", city="New York", state="NY", insurance="Aetna;BCBS", conditions="depression",
-             price_low_usd=500, **PRICE),
+             ),
     provider("newark-im", routes="im", zip="07102", city="Newark", state="NJ", insurance="Blue Cross Blue Shield",
-             hsa_fsa="yes", conditions="depression;ptsd", price_low_usd=300, price_high_usd=900, **PRICE),
+             hsa_fsa="yes", conditions="depression;ptsd"),
     provider("philly-spravato", routes="esketamine_nasal", supervision_model="rems_certified_observation",
              zip="19103", state="PA", insurance="UHC", spravato_covered_by_insurance="yes"),
-    provider("boston-iv", zip="02108", state="MA", superbill="yes", insurance="none",
-             price_low_usd=2400, price_high_usd=2400, price_unit="series", price_sessions=6, price_source_url=SOURCE),
+    provider("boston-iv", zip="02108", state="MA", superbill="yes", insurance="none"),
     provider("home-ny", name="Home Care NY", care_setting="at_home", routes="sublingual", supervision_model="telehealth_remote",
-             states_served="NY;NJ", price_low_usd=200, price_unit="month", price_source_url=SOURCE),
+             states_served="NY;NJ"),
     provider("home-ca", care_setting="at_home", routes="oral", supervision_model="telehealth_remote", states_served="CA"),
     provider("closed-nyc", zip="10001", state="NY", status="closed", status_source_url=SOURCE),
     provider("hybrid-austin", name="Austin Hybrid", care_setting="hybrid", routes="sublingual;im", supervision_model="hybrid",
              zip="78701", city="Austin", state="TX", conditions="ptsd"),
+]
+PRICES = [
+    price("nyc-iv", 500),
+    price("newark-im", 300, 900, route="im"),
+    price("boston-iv", 2400, unit="series", sessions_included=6),  # never divided into $400 sessions
+    price("home-ny", 200, unit="month", route="sublingual"),
 ]
 ALL_OPEN = {"nyc-iv", "newark-im", "philly-spravato", "boston-iv", "home-ny", "home-ca", "hybrid-austin"}
 
 
 @pytest.fixture(scope="module")
 def directory(tmp_path_factory):
-    folder = write_directory(tmp_path_factory.mktemp("filters"), PROVIDERS)
+    folder = write_directory(tmp_path_factory.mktemp("filters"), PROVIDERS, prices=PRICES)
     loaded = load_directory(folder)
     assert loaded.problems == []
     return loaded
@@ -37,7 +41,7 @@ def directory(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def enriched(directory):
-    return enrich(directory.providers)
+    return enrich(directory.providers, prices=directory.prices)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +49,7 @@ def reference(directory):
     """The providers with prices but without the prepared helper columns: the filters' slow path."""
     from vetting.prices import per_session_prices
 
-    return directory.providers.join(per_session_prices(directory.providers))
+    return directory.providers.join(per_session_prices(directory.providers, directory.prices))
 
 
 CASES = [
@@ -70,8 +74,9 @@ CASES = [
     ({"state": "nj"}, {"newark-im", "home-ny"}),
     ({"state": "TX"}, {"hybrid-austin"}),
     ({"condition": "ptsd"}, {"newark-im", "hybrid-austin"}),
-    ({"max_price": "400"}, {"newark-im", "boston-iv"}),  # boston: $2,400 series / 6 sessions = $400
-    ({"max_price": "399"}, {"newark-im"}),
+    ({"max_price": "400"}, {"newark-im"}),  # boston's $2,400 six-session series is not a per-session price
+    ({"max_price": "99999"}, {"newark-im", "nyc-iv"}),  # nor is a monthly price
+    ({"max_price": "299"}, set()),
     ({"q": "austin"}, {"hybrid-austin"}),
     ({"q": "HOME care"}, {"home-ny"}),
     ({"closed": "1", "zip": "10001", "radius": "5"}, {"nyc-iv", "closed-nyc", "home-ny"}),
@@ -162,14 +167,18 @@ def test_empty_result_names_the_most_restrictive_filter(enriched):
     ({"must_have": "rems_compliance", "must_have_known": "1"}, {"flagged", "met", "silent"}),  # applies to none
     ({"no_red_flags": "1"}, {"met", "silent"}),
     ({"min_grade": "51"}, {"met"}),
+    ({"min_grade": "1"}, {"met", "flagged"}),  # "silent" has no grade at all: too little is known
 ])
 def test_must_have_and_grade_filters(tmp_path, params, expected):
     from tests.factories import evidence
     from vetting.find import enrich
 
+    known = ["followup_care", "protocol_described", "licensed_clinicians", "named_supervisor"]
+    # 5 of 14 applicable criteria known: enough for a grade (a third); "silent" has none.
     folder = write_directory(tmp_path, [provider("flagged"), provider("met"), provider("silent")],
                              [evidence("flagged", "medical_screening", "red_flag"),
-                              evidence("met", "medical_screening", "met")])
+                              evidence("met", "medical_screening", "met")]
+                             + [evidence(p, c, "met") for p in ("flagged", "met") for c in known])
     directory = load_directory(folder)
     state, notes = F.parse_params(params)
     assert notes == []

@@ -17,11 +17,9 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 BAD_PROVIDER_ROWS = [
     ("bad state", dict(state="XX"), "state"),
     ("lowercase state", dict(state="tx"), "state"),
-    ("inverted price", dict(price_low_usd=900, price_high_usd=400, price_unit="session",
-                            price_source_url="https://example.org/synthetic-source"), ""),
-    ("negative price", dict(price_low_usd=-5, price_unit="session", price_source_url="https://example.org/synthetic-source"),
-     "price_low_usd"),
-    ("price without a source", dict(price_low_usd=300, price_unit="session"), ""),
+    ("phone with letters", dict(phone="512-KET-AMIN"), "phone"),
+    ("phone not normalised", dict(phone="(512) 555-0100"), "phone"),
+    ("phone too short", dict(phone="555-0100"), "phone"),
     ("javascript: website", dict(website="javascript:alert(1)"), "website"),
     ("relative website", dict(website="/clinic"), "website"),
     ("unknown route", dict(routes="iv;snorted"), "routes"),
@@ -84,14 +82,11 @@ CITED_SOURCES = [
     ("second of two unlisted", dict(source_urls=f"{SOURCE};{UNLISTED.format('a')}"), "source_urls", UNLISTED.format("a")),
     ("first of two unlisted is named", dict(source_urls=f"{UNLISTED.format('a')};{UNLISTED.format('b')}"),
      "source_urls", UNLISTED.format("a")),
-    ("unlisted price source", dict(price_low_usd=300, price_unit="session", price_source_url=UNLISTED.format("p")),
-     "price_source_url", UNLISTED.format("p")),
-    ("unlisted source_urls before price", dict(source_urls=UNLISTED.format("a"), price_low_usd=300, price_unit="session",
-                                               price_source_url=UNLISTED.format("p")), "source_urls", UNLISTED.format("a")),
+    ("unlisted source_urls before status", dict(source_urls=UNLISTED.format("a"), status="closed",
+                                                status_source_url=UNLISTED.format("s")), "source_urls", UNLISTED.format("a")),
     ("unlisted status source", dict(status="closed", status_source_url=UNLISTED.format("s")), "status_source_url",
      UNLISTED.format("s")),
-    ("listed status and price sources", dict(status="closed", status_source_url=SOURCE, price_low_usd=300,
-                                             price_unit="session", price_source_url=SOURCE), None, None),
+    ("listed status source", dict(status="closed", status_source_url=SOURCE), None, None),
 ]
 
 
@@ -194,7 +189,7 @@ def test_row_with_wrong_cell_count_is_set_aside(tmp_path):
 
 
 def test_multiline_cell_keeps_line_numbers_true(tmp_path):
-    write_directory(tmp_path, [provider("p1", price_note="two\nlines"), provider("p2", state="XX")])
+    write_directory(tmp_path, [provider("p1", notes="two\nlines"), provider("p2", state="XX")])
     directory = load_directory(tmp_path)
     [problem] = directory.problems
     assert problem.line == 4  # p1 spans lines 2-3
@@ -257,10 +252,8 @@ def test_validate_cli_names_each_broken_row(tmp_path):
     broken = [
         variant(),  # duplicate id
         variant(provider_id="bad-state", state="ZZ"),
-        variant(provider_id="inverted", price_low_usd="900", price_high_usd="100", price_unit="session",
-                price_source_url=first["source_urls"].split(";")[0]),
-        variant(provider_id="negative", price_low_usd="-1", price_unit="session",
-                price_source_url=first["source_urls"].split(";")[0]),
+        variant(provider_id="bad-phone", phone="555-01"),
+        variant(provider_id="zip-elsewhere", state="TX", zip="10001"),
         variant(provider_id="js-url", website="javascript:alert(1)"),
         variant(provider_id="bad-route", routes="iv;teleportation"),
         variant(provider_id="no-name", name=""),
@@ -273,6 +266,63 @@ def test_validate_cli_names_each_broken_row(tmp_path):
     reported = {int(line.split(":")[1]) for line in out.splitlines()}
     assert reported == set(expected_lines)
     assert all(line.startswith("providers.csv:") for line in out.splitlines())
+
+
+# (what, price fields, column the problem names)
+BAD_PRICE_ROWS = [
+    ("route the provider does not offer", dict(route="esketamine_nasal"), "route"),
+    ("route outside the vocabulary", dict(route="teleport"), "route"),
+    ("sessions not a whole number", dict(unit="program", sessions_included="2.5"), "sessions_included"),
+    ("zero sessions", dict(unit="program", sessions_included="0"), "sessions_included"),
+    ("sessions not a number", dict(unit="program", sessions_included="six"), "sessions_included"),
+    ("no source", dict(source_url=""), "source_url"),
+    ("unlisted source", dict(source_url="https://example.org/unlisted-price"), "source_url"),
+    ("no date", dict(checked_on=""), "checked_on"),
+    ("inverted", dict(low_usd="900", high_usd="400"), ""),
+    ("negative", dict(low_usd="-5", high_usd="100"), "low_usd"),
+    ("no amount", dict(low_usd="", high_usd=""), ""),
+    ("unknown unit", dict(unit="per-vibe"), "unit"),
+    ("unknown provider", dict(provider_id="nobody"), "provider_id"),
+]
+
+
+@pytest.mark.parametrize("what, fields, column", BAD_PRICE_ROWS, ids=[r[0] for r in BAD_PRICE_ROWS])
+def test_bad_price_row_is_set_aside_and_named(tmp_path, what, fields, column):
+    from tests.factories import price
+
+    rows = [price("good-one", 400), {**price("good-one", 500), **fields}, price("good-one", 2400, unit="series",
+                                                                              sessions_included=6)]
+    write_directory(tmp_path, [provider("good-one")], prices=rows)
+    directory = load_directory(tmp_path)
+    assert sorted(directory.prices["low_usd"]) == [400, 2400], what
+    problems = [p for p in directory.problems if p.file == "prices.csv"]
+    assert problems and all(p.line == 3 for p in problems), problems
+    if column:
+        assert column in {p.column for p in problems}, problems
+
+
+@pytest.mark.parametrize("zip_code, state, message", [
+    ("00000", "NY", "not a known US ZIP"),
+    ("10001", "TX", "is in NY, not in the row's state TX"),
+])
+def test_a_wrong_zip_is_reported_and_ignored_but_the_row_stays(tmp_path, zip_code, state, message):
+    write_directory(tmp_path, [provider("p1", zip=zip_code, state=state, city="Somewhere")])
+    directory = load_directory(tmp_path)
+    [problem] = directory.problems
+    assert (problem.file, problem.line, problem.column) == ("providers.csv", 2, "zip") and message in problem.message
+    assert list(directory.providers["provider_id"]) == ["p1"] and directory.providers.loc[0, "zip"] is None
+
+
+@pytest.mark.parametrize("fields, precision", [
+    (dict(street="1 Main St", zip="10001", city="New York", state="NY"), "street"),
+    (dict(zip="10001", state="NY"), "zip"),
+    (dict(city="New York", state="NY"), "city"),
+    (dict(state="NY"), "state"),
+    (dict(), None),
+])
+def test_location_precision_says_how_exactly_the_place_is_known(tmp_path, fields, precision):
+    write_directory(tmp_path, [provider("p1", **fields)])
+    assert load_directory(tmp_path).providers.loc[0, "location_precision"] == precision
 
 
 def test_validate_cli_missing_folder(tmp_path):

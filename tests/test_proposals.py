@@ -87,13 +87,13 @@ def provider_with(directory, column, present: bool):
 
 def test_a_good_proposal_merges_and_the_directory_shows_it(data_copy):
     before = snapshot(data_copy)
-    proposal = write(data_copy, [new_source(), new_provider(price_low_usd="450", price_unit="session"), new_evidence()])
+    proposal = write(data_copy, [new_source(), new_provider(phone="512-555-0100"), new_evidence()])
     code, out, _ = merge(proposal, data_copy)
     assert code == 0, out
     assert out.splitlines()[:3] == [
         f"+ sources.csv {NEW_URL}: title=New clinic: about us, source_kind=provider_site",
         "+ providers.csv new-clinic-austin: name=New Clinic, care_setting=clinic, routes=iv, supervision_model=in_clinic_monitored, "
-        f"city=Austin, state=TX, price_low_usd=450, price_unit=session, price_source_url={NEW_URL}, source_urls={NEW_URL}, checked_on={DAY}",
+        f"phone=512-555-0100, city=Austin, state=TX, source_urls={NEW_URL}, checked_on={DAY}",
         f"+ evidence.csv new-clinic-austin medical_screening {NEW_URL}: status=met, "
         f"note=Screens every patient before the first infusion., checked_on={DAY}",
     ]
@@ -101,13 +101,13 @@ def test_a_good_proposal_merges_and_the_directory_shows_it(data_copy):
     code, out, _ = merge("--apply", proposal, data_copy)
     assert code == 0, out
     after = snapshot(data_copy)
-    for name in DATA_FILES:  # every earlier row keeps its bytes; one row is appended
+    for name in ("providers.csv", "evidence.csv", "sources.csv"):  # every earlier row keeps its bytes; one row is appended
         assert after[name].startswith(before[name])
         assert after[name].count("\n") == before[name].count("\n") + 1
     merged = load_directory(data_copy)
     assert merged.problems == []
     added = merged.providers.set_index("provider_id").loc["new-clinic-austin"]
-    assert (added["name"], added["city"], added["price_low_usd"], added["source_urls"]) == ("New Clinic", "Austin", 450.0, NEW_URL)
+    assert (added["name"], added["city"], added["source_urls"]) == ("New Clinic", "Austin", NEW_URL)
     evidence = merged.evidence[merged.evidence["provider_id"] == "new-clinic-austin"]
     assert evidence[["criterion_id", "status", "source_url"]].values.tolist() == [["medical_screening", "met", NEW_URL]]
 
@@ -330,7 +330,7 @@ def test_every_input_form_reads_the_same(bundled, form):
 
 
 @pytest.mark.parametrize("column, a, b, same", [
-    ("price_low_usd", "400", "400.0", True),
+    ("low_usd", "400", "400.0", True),
     ("price_low_usd", "400", "450", False),
     ("routes", "iv;im", "im; iv", True),
     ("routes", "iv", "iv;im", False),

@@ -99,12 +99,45 @@ def test_statuses_only_for_applicable_criteria_and_ignore_evidence_that_does_not
     assert scores.loc["spravato-b", "red_flag_criteria"] == "rems_compliance"
 
 
-def test_provider_without_evidence_is_all_unknown_and_graded_50():
+def test_provider_without_evidence_is_all_unknown_and_has_no_grade():
     statuses = scoring.criterion_statuses(CLINIC, evidence_frame([]))
     assert set(statuses["status"]) == {"unknown"}
     row = scoring.score(CLINIC, evidence_frame([])).iloc[0]
-    assert (row["grade"], row["red_flags"], row["met"], row["coverage"]) == (50.0, 0, 0, 0.0)
+    assert pd.isna(row["grade"]) and (row["red_flags"], row["met"], row["coverage"]) == (0, 0, 0.0)
     assert row["unknown"] == row["applicable"] == len(statuses)
+    assert scoring.score(CLINIC, evidence_frame([]), min_known_share=0).iloc[0]["grade"] == 50.0  # the formula alone
+
+
+# An IV clinic has 14 applicable criteria: a third is 4.67, so 4 known gives no grade and 5 does.
+KNOWN_ORDER = ["medical_screening", "licensed_clinicians", "emergency_protocols", "followup_care",
+               "protocol_described", "integration_support", "named_supervisor"]
+
+
+@pytest.mark.parametrize("known, graded", [(0, False), (1, False), (4, False), (5, True), (7, True)])
+def test_grade_is_null_below_a_third_known(known, graded):
+    rows = [("clinic-a", c, "met") for c in KNOWN_ORDER[:known]]
+    row = scoring.score(CLINIC, evidence_frame(rows)).iloc[0]
+    assert row["applicable"] == 14
+    assert pd.notna(row["grade"]) is graded
+
+
+@pytest.mark.parametrize("status", ["met", "red_flag"])
+def test_red_flags_count_as_known_but_never_raise_a_grade(status):
+    base = [("clinic-a", c, "met") for c in KNOWN_ORDER[:5]]
+    before = scoring.score(CLINIC, evidence_frame(base)).iloc[0]["grade"]
+    after = scoring.score(CLINIC, evidence_frame(base + [("clinic-a", "no_guarantees", status)])).iloc[0]["grade"]
+    assert (after > before) if status == "met" else (after < before)
+
+
+@pytest.mark.parametrize("grade, known, applicable, text", [
+    (61.5, 8, 13, "62 · 8 of 13 known"),   # half up, not to even
+    (62.49, 8, 13, "62 · 8 of 13 known"),
+    (float("nan"), 2, 13, "not enough known yet: 2 of 13 checked"),
+    (None, 0, 14, "not enough known yet: 0 of 14 checked"),
+    (100.0, 14, 14, "100 · 14 of 14 known"),
+])
+def test_grade_text_is_the_one_rounding(grade, known, applicable, text):
+    assert scoring.grade_text(grade, known, applicable) == text
 
 
 def test_score_is_indexed_like_providers():
@@ -116,6 +149,9 @@ def test_score_is_indexed_like_providers():
 
 
 # ---- the four grade properties, on random evidence over small synthetic directories ----
+# They are properties of the formula, so these tests grade everyone (min_known_share=0); the
+# threshold below which no grade is shown is tested on its own further down.
+FORMULA = {"min_known_share": 0}
 SETTINGS = [("clinic", "iv"), ("at_home", "sublingual"), ("hybrid", "iv;sublingual"), ("clinic", "esketamine_nasal")]
 provider_strategy = st.lists(st.sampled_from(SETTINGS), min_size=2, max_size=6)
 row_strategy = st.tuples(st.integers(0, 5), st.sampled_from(CRITERION_IDS), st.sampled_from(["met", "red_flag"]))
@@ -132,7 +168,7 @@ def synthetic(settings_list, rows):
 @given(provider_strategy, st.lists(row_strategy, max_size=25), weights_strategy)
 def test_grade_bounds_and_unknown_is_never_a_red_flag(settings_list, rows, weights):
     providers, evidence = synthetic(settings_list, rows)
-    scores = scoring.score(providers, evidence, weights=weights)
+    scores = scoring.score(providers, evidence, weights=weights, **FORMULA)
     statuses = scoring.criterion_statuses(providers, evidence)
     flagged = statuses[statuses["status"] == "red_flag"].groupby("provider_id").size()
     assert scores.set_index("provider_id")["red_flags"].to_dict() == {
@@ -148,9 +184,9 @@ def test_grade_bounds_and_unknown_is_never_a_red_flag(settings_list, rows, weigh
 @given(provider_strategy, st.lists(row_strategy, max_size=20), row_strategy, weights_strategy)
 def test_adding_evidence_moves_grades_the_right_way(settings_list, rows, extra, weights):
     providers, evidence = synthetic(settings_list, rows)
-    before = scoring.score(providers, evidence, weights=weights)["grade"]
+    before = scoring.score(providers, evidence, weights=weights, **FORMULA)["grade"]
     after = scoring.score(providers, pd.concat([evidence, synthetic(settings_list, [extra])[1]], ignore_index=True),
-                          weights=weights)["grade"]
+                          weights=weights, **FORMULA)["grade"]
     if extra[2] == "met":
         assert (after >= before).all()  # a new met never lowers a grade
     else:
@@ -161,7 +197,7 @@ def test_adding_evidence_moves_grades_the_right_way(settings_list, rows, extra, 
 @given(provider_strategy, st.lists(row_strategy, max_size=30), weights_strategy)
 def test_every_flagged_provider_is_below_every_clean_one(settings_list, rows, weights):
     providers, evidence = synthetic(settings_list, rows)
-    scores = scoring.score(providers, evidence, weights=weights)
+    scores = scoring.score(providers, evidence, weights=weights, **FORMULA)
     flagged, clean = scores[scores["red_flags"] > 0], scores[scores["red_flags"] == 0]
     if len(flagged) and len(clean):
         assert flagged["grade"].max() < clean["grade"].min()
@@ -173,8 +209,8 @@ def test_every_flagged_provider_is_below_every_clean_one(settings_list, rows, we
        st.sampled_from(["met", "red_flag"]))
 def test_your_answer_moves_grades_like_evidence(settings_list, rows, criterion_id, status):
     providers, evidence = synthetic(settings_list, rows)
-    before = scoring.score(providers, evidence)
-    after = scoring.score(providers, evidence, answers=[answer("p-0", criterion_id, status)])
+    before = scoring.score(providers, evidence, **FORMULA)
+    after = scoring.score(providers, evidence, answers=[answer("p-0", criterion_id, status)], **FORMULA)
     if status == "met":
         assert after.loc[0, "grade"] >= before.loc[0, "grade"]
     else:
@@ -190,9 +226,10 @@ def bundled(bundled_directory):
 def test_a_red_flag_on_any_bundled_provider_moves_it_below_every_clean_one(bundled):
     providers, evidence = bundled.providers, bundled.evidence
     clean_ids = set(scoring.score(providers, evidence).query("red_flags == 0")["provider_id"])
+    clean_ids = set(scoring.score(providers, evidence, min_known_share=0).query("red_flags == 0")["provider_id"])
     for provider_id in providers["provider_id"]:
         flagged = pd.concat([evidence, evidence_frame([(provider_id, "medical_screening", "red_flag")])], ignore_index=True)
-        scores = scoring.score(providers, flagged).set_index("provider_id")["grade"]
+        scores = scoring.score(providers, flagged, min_known_share=0).set_index("provider_id")["grade"]
         others = [p for p in clean_ids if p != provider_id]
         assert scores[provider_id] < scores[others].min(), provider_id
 
@@ -208,8 +245,8 @@ def test_bad_weights_are_refused(weights, message):
 
 def test_weights_change_the_grade():
     evidence = evidence_frame([("clinic-a", "transparent_pricing", "met")])
-    light = scoring.score(CLINIC, evidence).loc[0, "grade"]
-    heavy = scoring.score(CLINIC, evidence, weights={"transparent_pricing": 10}).loc[0, "grade"]
+    light = scoring.score(CLINIC, evidence, **FORMULA).loc[0, "grade"]
+    heavy = scoring.score(CLINIC, evidence, weights={"transparent_pricing": 10}, **FORMULA).loc[0, "grade"]
     assert heavy > light > 50
 
 
@@ -254,10 +291,10 @@ def test_scoring_at_directory_scale_matches_scoring_one_by_one(bundled):
     assert len(scores) == 50_000
     alone = scoring.score(bundled.providers, bundled.evidence)
     first = scores.iloc[: len(bundled.providers)].reset_index(drop=True)
-    assert first["grade"].tolist() == alone["grade"].tolist()
+    assert first["grade"].fillna(-1).tolist() == alone["grade"].fillna(-1).tolist()
     assert first["red_flags"].tolist() == alone["red_flags"].tolist()
-    # copies without evidence are graded as providers about which nothing is known
-    assert (scores["grade"].iloc[len(bundled.providers):] == 50).all()
+    # copies without evidence are providers about which nothing is known: no grade
+    assert scores["grade"].iloc[len(bundled.providers):].isna().all()
 
 
 # ---- recorded answers ----
@@ -355,7 +392,7 @@ def test_cli_counts_agree_with_the_csv_files():
     rows = list(csv.DictReader(io.StringIO(out)))
     got = {r["provider_id"]: {k: int(r[k]) for k in ("red_flags", "met", "applicable", "unknown")} for r in rows}
     assert got == expected_counts()
-    assert all(0 <= float(r["grade"]) <= 100 and 0 <= float(r["coverage"]) <= 1 for r in rows)
+    assert all((r["grade"] == "" or 0 <= float(r["grade"]) <= 100) and 0 <= float(r["coverage"]) <= 1 for r in rows)
 
 
 def test_cli_json_is_one_array_matching_csv():
@@ -365,6 +402,12 @@ def test_cli_json_is_one_array_matching_csv():
     assert isinstance(records, list) and list(records[0]) == scoring_cli_fields()
     _, csv_out, _ = run_cli(str(DATA))
     assert [r["provider_id"] for r in records] == [r["provider_id"] for r in csv.DictReader(io.StringIO(csv_out))]
+    # grade is null exactly when under a third of the applicable criteria are known, and set at half or more
+    for record in records:
+        known = record["met"] + record["red_flags"]
+        assert (record["grade"] is None) == (3 * known < record["applicable"]), record
+        if 2 * known >= record["applicable"]:
+            assert isinstance(record["grade"], float)
 
 
 def scoring_cli_fields():

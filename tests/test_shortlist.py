@@ -4,6 +4,7 @@ the shortlist file (export, import, merge) and the referral packet PDF."""
 from __future__ import annotations
 
 import csv
+import re
 import io
 import json
 from datetime import date
@@ -11,7 +12,7 @@ from datetime import date
 import pypdf
 import pytest
 
-from tests.factories import evidence, provider, source, write_directory
+from tests.factories import price, evidence, provider, source, write_directory
 from vetting import load_directory
 from vetting import shortlist as S
 from vetting.packet import build_packet, latin1
@@ -28,18 +29,19 @@ def directory(tmp_path_factory):
     folder = tmp_path_factory.mktemp("shortlist-data")
     write_directory(folder, [
         provider("alpha-clinic", name="Alpha Clinic", city="New York", state="NY", zip="10001", insurance="aetna",
-                 price_low_usd=400, price_high_usd=500, price_unit="session",
-                 price_source_url="https://example.org/alpha-prices", website="https://example.org/alpha"),
+                 phone="212-555-0100", street="1 Main St", website="https://example.org/alpha"),
         provider("beta-home", name=HOSTILE, care_setting="at_home", routes="sublingual", supervision_model="telehealth_remote",
-                 states_served="NY;NJ", price_low_usd=1200, price_unit="program", price_sessions=6,
-                 price_source_url="https://example.org/beta-prices"),
+                 states_served="NY;NJ"),
         provider("gamma-clinic", name=TYPOGRAPHIC, city="Chicago", state="IL", zip="60601", source_urls=LONG_URL),
     ], [
         evidence("alpha-clinic", "medical_screening", "met"),
-        evidence("alpha-clinic", "realistic_claims", "red_flag", source_url="https://example.org/alpha-claims"),
+        evidence("alpha-clinic", "no_guarantees", "red_flag", source_url="https://example.org/alpha-claims"),
     ], [source(), source("https://example.org/alpha-prices"), source("https://example.org/beta-prices"),
         source("https://example.org/alpha-claims"), source(LONG_URL),
-        source(SEED, source_id="seed-risks-benefits-explained", kind="source_document")])
+        source(SEED, source_id="seed-risks-benefits-explained", kind="source_document")],
+        prices=[price("alpha-clinic", 400, 500, source_url="https://example.org/alpha-prices"),
+                price("beta-home", 1200, unit="program", route="sublingual", sessions_included=6,
+                      source_url="https://example.org/beta-prices")])
     loaded = load_directory(folder)
     assert not loaded.problems, loaded.problems
     return loaded
@@ -107,54 +109,68 @@ def fact(comparison, provider_id, name):
     return rows.iloc[0]
 
 
-def test_every_fact_for_every_provider_has_a_source(directory):
-    comparison = S.compare(directory.providers, directory.evidence, directory.sources, KNOWN, zip_code="10001")
+UNKNOWN_VALUE = re.compile(r"^(no estimate|no public price|not known|none found|Unknown|location unknown|not enough known yet: 0 |0 of )")
+
+
+def compared(directory, ids=KNOWN, **kwargs):
+    return S.compare(directory.providers, directory.evidence, directory.sources, ids, prices=directory.prices, **kwargs)
+
+
+def test_every_known_fact_has_a_source_and_unknown_has_none(directory):
+    comparison = compared(directory, zip_code="10001")
     assert list(comparison.providers["provider_id"]) == KNOWN
     assert len(comparison.facts) == len(KNOWN) * len(S.FACTS)
     for row in comparison.facts.itertuples():
-        if row.value.startswith("no estimate"):
-            continue  # nothing is estimated, so there is nothing to cite
+        if UNKNOWN_VALUE.match(row.value):
+            assert row.source_urls == [], (row.provider_id, row.fact, row.value)  # unknown: no link
+            continue
+        if row.fact in ("distance", "open_questions") and not row.source_urls:
+            continue  # computed from your ZIP / from the checklist, not a provider fact
         assert row.source_urls and all(u.startswith("https://") for u in row.source_urls), (row.provider_id, row.fact)
 
 
 def test_facts_come_from_the_rows(directory):
-    comparison = S.compare(directory.providers, directory.evidence, directory.sources, KNOWN, zip_code="10001")
-    price = fact(comparison, "alpha-clinic", "price_per_session")
-    assert "$400 to $500" in price.value and price.source_urls == ["https://example.org/alpha-prices"]
+    comparison = compared(directory, zip_code="10001")
+    price = fact(comparison, "alpha-clinic", "prices")
+    assert "$400-500 per session" in price.value and price.source_urls == ["https://example.org/alpha-prices"]
     assert fact(comparison, "alpha-clinic", "course_estimate").value == "6 sessions: $2,400 to $3,000"
-    assert fact(comparison, "beta-home", "price_per_session").value.startswith("$200")  # 1200 / 6 sessions
-    assert fact(comparison, "gamma-clinic", "price_per_session").value == "no public price"
+    # A program price is shown as a program, never divided into sessions, and gives no estimate.
+    assert fact(comparison, "beta-home", "prices").value.startswith("$1,200 per program (6 sessions included)")
+    assert "$200" not in fact(comparison, "beta-home", "prices").value
+    assert fact(comparison, "beta-home", "course_estimate").value.startswith("no estimate")
+    assert fact(comparison, "gamma-clinic", "prices").value == "no public price"
+    assert fact(comparison, "alpha-clinic", "phone").value == "212-555-0100"
+    assert fact(comparison, "alpha-clinic", "location").value == "1 Main St, New York, NY 10001"
     red = fact(comparison, "alpha-clinic", "red_flags")
-    assert "Realistic claims" in red.value and red.source_urls == ["https://example.org/alpha-claims"]
+    assert "No guarantees" in red.value and red.source_urls == ["https://example.org/alpha-claims"]
     assert fact(comparison, "beta-home", "red_flags").value == "none found"
-    assert fact(comparison, "alpha-clinic", "distance").value.startswith("0.0 miles")
+    assert fact(comparison, "alpha-clinic", "distance").value.startswith("about 1 mi (from the ZIP centre)")
     assert fact(comparison, "beta-home", "distance").value == "at home: serves your state (NY)"
-    assert fact(comparison, "gamma-clinic", "distance").value.endswith("miles (straight line)")
+    assert fact(comparison, "gamma-clinic", "distance").value.endswith("(straight line)")
 
 
 def test_unknown_zip_gives_a_note_and_no_distance(directory):
-    comparison = S.compare(directory.providers, directory.evidence, directory.sources, KNOWN, zip_code="00000")
+    comparison = compared(directory, KNOWN, zip_code="00000")
     assert comparison.home is None and comparison.notes
     assert "distance" not in set(comparison.facts["fact"])
 
 
 def test_differs_marker(directory):
-    table = S.comparison_table(S.compare(directory.providers, directory.evidence, directory.sources,
-                                         ["alpha-clinic", "gamma-clinic"])).set_index("fact")
+    table = S.comparison_table(compared(directory, ["alpha-clinic", "gamma-clinic"])).set_index("fact")
     assert table.at["Care setting", "differs"] == "same"  # both clinics
     assert table.at["Supervision", "differs"] == "same"
-    assert table.at["Price per session", "differs"] == "≠ differs"
-    assert table.at["Location", "differs"] == "≠ differs"
+    assert table.at["Known prices (as listed)", "differs"] == "≠ differs"
+    assert table.at["Address or states served", "differs"] == "≠ differs"
     assert table.at["Website", "differs"] == ""  # never compared
 
 
 def test_open_questions_close_with_evidence_and_answers(directory):
-    before = S.compare(directory.providers, directory.evidence, directory.sources, ["alpha-clinic"])
+    before = compared(directory, ["alpha-clinic"])
     open_before = set(before.questions["item_id"])
     assert "medical_screening" not in open_before  # met by public evidence
     assert {"emergency_protocols", "transport_home"} <= open_before
     assert set(before.questions["source_url"].dropna()) <= {SEED} | set(directory.sources["source_url"])
-    after = S.compare(directory.providers, directory.evidence, directory.sources, ["alpha-clinic"],
+    after = compared(directory, ["alpha-clinic"],
                       answers=[answer(item_id="emergency_protocols", status="met"),
                                answer(item_id="transport_home", status="note", note="Needs a driver.")])
     assert set(after.questions["item_id"]) == open_before - {"emergency_protocols", "transport_home"}
@@ -162,13 +178,13 @@ def test_open_questions_close_with_evidence_and_answers(directory):
 
 
 def test_comparison_csv_has_a_source_column_per_fact(directory):
-    comparison = S.compare(directory.providers, directory.evidence, directory.sources, KNOWN)
+    comparison = compared(directory, KNOWN)
     rows = list(csv.DictReader(io.StringIO(S.comparison_csv(comparison))))
     assert [r["provider_id"] for r in rows] == KNOWN
     assert [r["name"] for r in rows] == ["Alpha Clinic", HOSTILE, TYPOGRAPHIC]
     for fact_id in set(comparison.facts["fact"]):
         assert fact_id in rows[0] and f"{fact_id}_source_urls" in rows[0]
-    assert rows[0]["price_per_session_source_urls"] == "https://example.org/alpha-prices"
+    assert rows[0]["prices_source_urls"] == "https://example.org/alpha-prices"
     assert rows[2]["care_setting_source_urls"] == LONG_URL
 
 
@@ -194,7 +210,7 @@ def test_export_keeps_only_answers_about_the_shortlist():
 
 
 def test_comparison_csv_imports_as_a_shortlist(directory):
-    text = S.comparison_csv(S.compare(directory.providers, directory.evidence, directory.sources, ["gamma-clinic", "alpha-clinic"]))
+    text = S.comparison_csv(compared(directory, ["gamma-clinic", "alpha-clinic"]))
     imported = S.parse_file(text.encode("utf-8"), KNOWN)
     assert imported.shortlist == ["gamma-clinic", "alpha-clinic"] and imported.answers == []
 
@@ -291,7 +307,7 @@ def test_latin1(text, expected):
 
 
 def test_packet_opens_and_names_every_provider(directory):
-    comparison = S.compare(directory.providers, directory.evidence, directory.sources, KNOWN,
+    comparison = compared(directory, KNOWN,
                            answers=[answer(note="They said “yes” — on the phone.")])
     data = build_packet(comparison, today=date(2026, 12, 3))
     text = pdf_text(data)
@@ -301,7 +317,7 @@ def test_packet_opens_and_names_every_provider(directory):
     assert "2026-12-03" in text
     assert "Your answer (2026-12-01) - Medical screening: Met" in text
     assert "https://example.org/alpha-claims" in text  # the red flag's evidence source
-    assert "[RED FLAG] Realistic claims" in text and "[UNKNOWN]" in text
+    assert "[RED FLAG] No guarantees or pressure" in text and "[UNKNOWN]" in text
 
 
 @pytest.mark.parametrize("user_zip, user_insurance, shown, hidden", [
@@ -310,7 +326,7 @@ def test_packet_opens_and_names_every_provider(directory):
     (None, "aetna", ["Insurance you entered: aetna"], ["ZIP code you entered"]),
 ])
 def test_packet_holds_only_what_the_user_entered(directory, user_zip, user_insurance, shown, hidden):
-    comparison = S.compare(directory.providers, directory.evidence, directory.sources, ["alpha-clinic"])
+    comparison = compared(directory, ["alpha-clinic"])
     text = pdf_text(build_packet(comparison, user_zip=user_zip, user_insurance=user_insurance))
     for part in shown:
         assert part in text

@@ -10,6 +10,7 @@ looked at once each, then mapped back to every provider with one array lookup pe
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -20,14 +21,17 @@ import pandas as pd
 from .vocab import CARE_SETTINGS, CRITERION_IDS, ROUTES, split_list
 
 CHECKLIST_PATH = Path(__file__).with_name("checklist.toml")
+# The four seed documents, all published by ketamine providers (shared/seeds/README.md): cited, but
+# every criterion also cites an independent source (a test checks each against sources.csv kinds).
 SEED_SOURCE_IDS = (
     "seed-lumin-medical-vs-nonmedical",
     "seed-risks-benefits-explained",
     "seed-innerwell-ketamine-101",
     "seed-innerwell-myths-facts",
 )
+SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 CRITERION_COLUMNS = ["title", "red_flag", "question", "question_source", "why", "care_settings",
-                     "routes_any", "weight", "sources"]
+                     "routes_any", "weight", "sources", "rubric_counts", "rubric_not", "severity"]
 QUESTION_COLUMNS = ["title", "question", "why", "care_settings", "routes_any", "sources"]
 
 
@@ -50,8 +54,10 @@ def _check_item(item: dict, kind: str, needs_weight: bool) -> None:
     if not item["sources"]:
         raise ChecklistError(f"{name}: needs at least one source")
     for source in cited:
-        if source.get("source_id") not in SEED_SOURCE_IDS or not source.get("section"):
-            raise ChecklistError(f"{name}: source {source!r} needs a seed source_id and a section")
+        if not SOURCE_ID.match(str(source.get("source_id", ""))) or not source.get("section"):
+            raise ChecklistError(f"{name}: source {source!r} needs a source_id and a section")
+    if needs_weight and not (item.get("rubric_counts") and item.get("rubric_not")):
+        raise ChecklistError(f"{name}: needs rubric_counts and rubric_not (what is and is not a red flag)")
     if needs_weight and not (isinstance(item["weight"], (int, float)) and item["weight"] >= 0):
         raise ChecklistError(f"{name}: weight must be a number >= 0")
 
@@ -91,7 +97,8 @@ def load_checklist(path: str | Path = CHECKLIST_PATH) -> tuple[pd.DataFrame, pd.
 
 def criteria() -> pd.DataFrame:
     """One row per criterion, indexed by id: title, red_flag, question, question_source, why,
-    care_settings, routes_any, weight, sources (list of {source_id, section}). A copy: safe to edit."""
+    care_settings, routes_any, weight, sources (list of {source_id, section}), rubric_counts and
+    rubric_not (what is and is not a red flag), severity (or None). A copy: safe to edit."""
     return load_checklist()[0].copy()
 
 

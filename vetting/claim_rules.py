@@ -63,17 +63,17 @@ FLAGS: dict[str, FlagInfo] = {
             "guarantee_or_cure", "Guarantees results or promises a cure",
             "Ketamine helps many people but not everyone, so a promised result or a cure is a "
             "warning sign about how a provider talks to patients.",
-            "realistic_claims", KETAMINE_101, RED_FLAGS_SECTION),
+            "no_guarantees", KETAMINE_101, RED_FLAGS_SECTION),
         FlagInfo(
             "inflated_efficacy", "Success rate above what trials report",
             "Trials in treatment-resistant depression report response in roughly 40 to 70% of "
             "patients, so a stated rate of 75% or more (or 'most patients recover') oversells it.",
-            "realistic_claims", MYTHS_FACTS, "What Are the Benefits?"),
+            "success_rate_claims", MYTHS_FACTS, "What Are the Benefits?"),
         FlagInfo(
             "pressure_tactics", "Pressure to sign up quickly",
             "Urgency and scarcity (limited spots, offers that expire) push people to commit "
             "before they have checked a provider, which the sources list as a red flag.",
-            "realistic_claims", KETAMINE_101, RED_FLAGS_SECTION),
+            "no_guarantees", KETAMINE_101, RED_FLAGS_SECTION),
         FlagInfo(
             "recreational_framing", "Sells an experience rather than medical treatment",
             "Presenting ketamine as a getaway, retreat or high instead of supervised medical care "
@@ -88,12 +88,12 @@ FLAGS: dict[str, FlagInfo] = {
             "fda_overclaim", "Calls ketamine FDA-approved for mental health",
             "Only esketamine (Spravato) is FDA-approved for depression; ketamine itself is "
             "approved as an anaesthetic, and its use for mental health is off-label.",
-            "realistic_claims", RISKS_BENEFITS, "Choosing a Reputable Provider"),
+            "no_guarantees", RISKS_BENEFITS, "Choosing a Reputable Provider"),
         FlagInfo(
             "minimizes_risk", "Says there are no side effects or no risk",
             "Ketamine commonly causes dissociation, nausea and a rise in blood pressure, and "
             "frequent high-dose use carries real risks, so 'no risk' claims mislead.",
-            "realistic_claims", KETAMINE_101, "Common Short-Term Side Effects"),
+            "no_guarantees", KETAMINE_101, "Common Short-Term Side Effects"),
     )
 }
 

@@ -21,21 +21,14 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
 from .loader import LINE, Problem, read_rows, validate_frame
-from .prices import per_session_prices
+from .prices import STALE_AFTER_DAYS, describe_price, money, money_range
+from .schemas import COURSE_PARAMETERS, PAYER_CONTEXTS
 from .vocab import CARE_SETTINGS, PRICE_UNITS, ROUTES, split_list
 
 COSTS_FILE = "costs.csv"
 COURSE_FILE = "course_defaults.csv"
-PAYER_CONTEXTS = {"self_pay": "Self-pay", "insured": "With insurance", "any": "Any payer"}
-COURSE_PARAMETERS = {
-    "induction_sessions": "sessions in the first (induction) series",
-    "induction_weeks": "weeks the induction series takes",
-    "maintenance_interval_weeks": "weeks between maintenance (booster) sessions",
-}
 WEEKS_PER_YEAR = 52
 
 # Used when data/course_defaults.csv cannot be read; a test keeps them equal to the file's defaults.
@@ -43,83 +36,6 @@ INDUCTION_SESSIONS = 6
 INDUCTION_WEEKS = 3
 MAINTENANCE_WEEKS = 4
 
-SEED_ID_PATTERN = r"^seed-[a-z0-9-]+$"
-
-
-class CostSchema(pa.DataFrameModel):
-    """data/costs.csv: one cost or coverage figure from the source documents (DOMAIN.md §5) per row."""
-
-    cost_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9][a-z0-9-]{1,80}$",
-                                    description="Stable id of the figure (e.g. `iv-clinic-per-session`).")
-    route: Series[str] = pa.Field(nullable=True, isin=list(ROUTES),
-                                  description="Route of administration the figure is about; empty means any route.")
-    care_setting: Series[str] = pa.Field(nullable=True, isin=list(CARE_SETTINGS),
-                                         description="clinic, at_home or hybrid; empty means any setting.")
-    low_usd: Series[float] = pa.Field(nullable=True, ge=0,
-                                      description="Lowest amount in US dollars, per `unit`; empty where the document gives no number.")
-    high_usd: Series[float] = pa.Field(nullable=True, ge=0,
-                                       description="Highest amount in US dollars, per `unit`; empty where the document gives no number.")
-    unit: Series[str] = pa.Field(nullable=True, isin=list(PRICE_UNITS),
-                                 description="What the amount buys: " + ", ".join(PRICE_UNITS) + " (required with a number).")
-    payer_context: Series[str] = pa.Field(isin=list(PAYER_CONTEXTS),
-                                          description="Who pays in the figure: self_pay, insured (the patient's share with insurance) or any.")
-    summary: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 400},
-                                    description="What the document says, paraphrased in one sentence.")
-    source_id: Series[str] = pa.Field(str_matches=SEED_ID_PATTERN,
-                                      description="The source document (a `source_id` in sources.csv).")
-    section: Series[str] = pa.Field(str_length={"min_value": 1},
-                                    description="The section of the document the figure is in (as DOMAIN.md names it).")
-
-    class Config:
-        coerce = True
-        strict = True
-
-    @pa.dataframe_check(name="low_usd is not above high_usd")
-    def _order(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~(df["low_usd"] > df["high_usd"]).fillna(False)
-
-    @pa.dataframe_check(name="a number needs a unit")
-    def _unit(cls, df: pd.DataFrame) -> Series[bool]:
-        has_number = df["low_usd"].notna() | df["high_usd"].notna()
-        return ~has_number | df["unit"].notna()
-
-    @pa.dataframe_check(name="high_usd needs low_usd")
-    def _low_first(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["high_usd"].isna() | df["low_usd"].notna()
-
-
-class CourseFigureSchema(pa.DataFrameModel):
-    """data/course_defaults.csv: how long a course runs, per the source documents (DOMAIN.md §5)."""
-
-    figure_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9][a-z0-9-]{1,80}$",
-                                      description="Stable id of the figure.")
-    parameter: Series[str] = pa.Field(isin=list(COURSE_PARAMETERS),
-                                      description="What is counted: " + ", ".join(COURSE_PARAMETERS) + ".")
-    low: Series[float] = pa.Field(nullable=True, gt=0, description="Lowest count the document gives; empty where it gives none.")
-    high: Series[float] = pa.Field(nullable=True, gt=0, description="Highest count the document gives.")
-    default: Series[float] = pa.Field(nullable=True, gt=0,
-                                      description="The estimator's default, on the one row it is taken from; must lie within that row's low-high.")
-    unit: Series[str] = pa.Field(isin=["sessions", "weeks"], description="sessions or weeks.")
-    summary: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 400}, description="What the document says, paraphrased.")
-    source_id: Series[str] = pa.Field(str_matches=SEED_ID_PATTERN, description="The source document (a `source_id` in sources.csv).")
-    section: Series[str] = pa.Field(str_length={"min_value": 1}, description="The section of the document the figure is in.")
-
-    class Config:
-        coerce = True
-        strict = True
-
-    @pa.dataframe_check(name="low is not above high")
-    def _order(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~(df["low"] > df["high"]).fillna(False)
-
-    @pa.dataframe_check(name="default lies within low-high")
-    def _default_inside(cls, df: pd.DataFrame) -> Series[bool]:
-        inside = (df["default"] >= df["low"]) & (df["default"] <= df["high"])
-        return df["default"].isna() | inside.fillna(False)
-
-
-_NUMERIC = {COSTS_FILE: ["low_usd", "high_usd"], COURSE_FILE: ["low", "high", "default"]}
-_MODELS = {COSTS_FILE: CostSchema, COURSE_FILE: CourseFigureSchema}
 
 
 def known_source_ids(data_dir: str | Path) -> set[str]:
@@ -136,10 +52,7 @@ def known_source_ids(data_dir: str | Path) -> set[str]:
 def _validate(name: str, frame: pd.DataFrame, source_ids: set[str], problems: list[Problem]) -> pd.DataFrame:
     """Validate rows against the file's model (the loader's rules and messages), then check that
     each row cites a known source document."""
-    model = _MODELS[name]
-    columns = list(model.to_schema().columns)
-    frame = validate_frame(name, frame, problems, model=model, required=columns, numeric=_NUMERIC[name],
-                           unique_key="")
+    frame = validate_frame(name, frame, problems)
     unknown = ~frame["source_id"].isin(source_ids)
     for index in frame.index[unknown]:
         problems.append(Problem(name, int(frame.at[index, LINE]), "source_id",
@@ -200,64 +113,55 @@ def with_source_urls(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame
 # Observed prices
 
 
-def provider_session_prices(providers: pd.DataFrame) -> pd.DataFrame:
-    """One row per priced provider x route (route None when none is listed): the price as listed,
-    its per-session low/high (NaN for a monthly price, which has no per-session equivalent), how
-    that was derived, and the page that shows the price. These rows are behind `observed_ranges`."""
-    columns = ["provider_id", "name", "route", "care_setting", "listed_price", "low_usd", "high_usd",
-               "price_basis", "possibly_stale", "price_source_url"]
-    priced = providers[providers["price_low_usd"].notna()]
-    if priced.empty:
+def provider_session_prices(providers: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+    """One row per price a page shows (data/prices.csv), with the provider's name and care setting
+    and the price in words. Each row stays under its own route and unit: nothing is divided or
+    copied to another route. These rows are behind `observed_ranges`."""
+    columns = ["provider_id", "name", "route", "care_setting", "unit", "sessions_included", "listed_price",
+               "low_usd", "high_usd", "payer", "note", "possibly_stale", "price_source_url"]
+    if prices is None or prices.empty:
         return pd.DataFrame(columns=columns)
-    prices = per_session_prices(priced)
-    rows = []
-    for index, provider in priced.iterrows():
-        listed = usd_range(provider["price_low_usd"], provider["price_high_usd"]
-                           if pd.notna(provider["price_high_usd"]) else provider["price_low_usd"])
-        listed += f" per {provider['price_unit']}"
-        if pd.notna(provider["price_sessions"]) and provider["price_unit"] in ("series", "program"):
-            listed += f" ({provider['price_sessions']:g} sessions)"
-        for route in split_list(provider["routes"]) or [None]:
-            rows.append({
-                "provider_id": provider["provider_id"], "name": provider["name"], "route": route,
-                "care_setting": provider["care_setting"], "listed_price": listed,
-                "low_usd": prices.at[index, "price_per_session_low"],
-                "high_usd": prices.at[index, "price_per_session_high"],
-                "price_basis": prices.at[index, "price_basis"],
-                "possibly_stale": bool(prices.at[index, "price_possibly_stale"]),
-                "price_source_url": provider["price_source_url"],
-            })
-    return pd.DataFrame(rows, columns=columns)
+    joined = prices.merge(providers[["provider_id", "name", "care_setting"]], on="provider_id", how="inner")
+    if joined.empty:
+        return pd.DataFrame(columns=columns)
+    checked = pd.to_datetime(joined["checked_on"], format="%Y-%m-%d", errors="coerce")
+    today = pd.Timestamp.today().normalize()
+    return pd.DataFrame({
+        "provider_id": joined["provider_id"], "name": joined["name"], "route": joined["route"],
+        "care_setting": joined["care_setting"], "unit": joined["unit"],
+        "sessions_included": joined["sessions_included"],
+        "listed_price": [describe_price(row) for _, row in joined.iterrows()],
+        "low_usd": joined["low_usd"].fillna(joined["high_usd"]),
+        "high_usd": joined["high_usd"].fillna(joined["low_usd"]),
+        "payer": joined["payer"], "note": joined["note"],
+        "possibly_stale": ((today - checked).dt.days > STALE_AFTER_DAYS).to_numpy(),
+        "price_source_url": joined["source_url"],
+    }, columns=columns)
 
 
-def observed_ranges(providers: pd.DataFrame) -> pd.DataFrame:
-    """What providers charge per session, per route x care setting.
+def observed_ranges(providers: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+    """What providers' pages show, per route x care setting x unit, as listed.
 
-    Each provider's per-session low and high come from `vetting.prices.per_session_prices`
-    (series and programme prices divided by their session count). A provider offering several
-    routes counts once under each of its routes, because its listed price does not say which
-    route it is for; providers with no route listed are left out. Per group: `min_usd` is the
-    lowest per-session low, `max_usd` the highest per-session high, `median_usd` the median of
-    the providers' midpoints ((low + high) / 2), `n` the number of providers with a per-session
-    figure, and `n_unconverted` those whose price (e.g. per month) has none. `provider_ids` and
-    `price_source_urls` list where each figure comes from.
+    A price counts only under the route its page gives (`any` when the page names none) and only
+    under its own unit: a program price is a program price, never a per-session figure. Per
+    group: `min_usd` the lowest low, `max_usd` the highest high, `median_usd` the median of the
+    rows' midpoints ((low + high) / 2), `n` the number of providers, `sessions_included` the
+    distinct session counts of series and programs, `provider_ids` and `price_source_urls` where
+    each figure comes from. Amounts are whole dollars as shown.
     """
-    columns = ["route", "care_setting", "min_usd", "median_usd", "max_usd", "n", "n_unconverted",
+    columns = ["route", "care_setting", "unit", "min_usd", "median_usd", "max_usd", "n", "sessions_included",
                "provider_ids", "price_source_urls"]
-    long = provider_session_prices(providers)
-    long = long[long["route"].notna()]
+    long = provider_session_prices(providers, prices)
     out = []
-    for (route, setting), group in long.groupby(["route", "care_setting"], sort=True):
-        priced = group[group["low_usd"].notna()]
-        midpoints = (priced["low_usd"] + priced["high_usd"]) / 2
+    for (route, setting, unit), group in long.groupby(["route", "care_setting", "unit"], sort=True):
+        midpoints = (group["low_usd"] + group["high_usd"]) / 2
         out.append({
-            "route": route, "care_setting": setting,
-            "min_usd": float(priced["low_usd"].min()) if len(priced) else math.nan,
-            "median_usd": float(midpoints.median()) if len(priced) else math.nan,
-            "max_usd": float(priced["high_usd"].max()) if len(priced) else math.nan,
-            "n": int(len(priced)), "n_unconverted": int(len(group) - len(priced)),
-            "provider_ids": list(priced["provider_id"]),
-            "price_source_urls": sorted(set(priced["price_source_url"].dropna())),
+            "route": route, "care_setting": setting, "unit": unit,
+            "min_usd": float(group["low_usd"].min()), "median_usd": float(midpoints.median()),
+            "max_usd": float(group["high_usd"].max()), "n": int(group["provider_id"].nunique()),
+            "sessions_included": sorted(int(n) for n in group["sessions_included"].dropna().unique()),
+            "provider_ids": list(dict.fromkeys(group["provider_id"])),
+            "price_source_urls": sorted(set(group["price_source_url"].dropna())),
         })
     return pd.DataFrame(out, columns=columns)
 
@@ -309,14 +213,13 @@ class CourseEstimate:
 
 
 def usd(amount: float) -> str:
-    """$1,234 or $1,234.50 (cents only when there are some)."""
-    rounded = round(float(amount), 2)
-    return f"${rounded:,.0f}" if rounded == int(rounded) else f"${rounded:,.2f}"
+    """Whole dollars ("$1,234"): the one money format (vetting.prices.money)."""
+    return money(float(amount))
 
 
 def usd_range(low: float, high: float) -> str:
-    """"$400 to $1,200", or one figure when low and high are equal."""
-    return usd(low) if round(low, 2) == round(high, 2) else f"{usd(low)} to {usd(high)}"
+    """"$400 to $1,200", or one figure when low and high round to the same dollar."""
+    return usd(low) if round(low) == round(high) else f"{usd(low)} to {usd(high)}"
 
 
 def maintenance_session_count(months: int, maintenance_weeks: int | None, induction_weeks: int = INDUCTION_WEEKS) -> int:
@@ -530,3 +433,113 @@ def parse_cost_query(params: Mapping[str, str]) -> dict:
         "setting": setting if setting in CARE_SETTINGS else None,
         "provider": provider if isinstance(provider, str) and 0 < len(provider) <= 80 else None,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# A price you were quoted, and insurance that is plausible or not
+
+QUOTE_MAX_USD = 100_000  # above this a quote for a ketamine course is almost surely a typing slip
+QUOTE_UNITS = {"session": "per session", "program": "for a program or series"}
+
+
+class QuoteError(ValueError):
+    """A quote that cannot be compared; the message says why, in words a person can act on."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    amount: float
+    unit: str                      # session or program
+    sessions: int | None = None    # sessions a program includes
+    route: str | None = None
+    provider_id: str | None = None
+
+    def describe(self) -> str:
+        what = (f"{usd(self.amount)} per session" if self.unit == "session"
+                else f"{usd(self.amount)} for a program of {self.sessions} sessions")
+        return what + (f", {ROUTES.get(self.route, self.route)}" if self.route else "")
+
+
+def parse_quote(amount, unit: str, sessions=None, route: str | None = None, provider_id: str | None = None) -> Quote:
+    """A checked Quote, or QuoteError: empty, zero, negative, not a number, implausibly large, or a
+    program with no whole number of sessions."""
+    if amount is None or (isinstance(amount, str) and not amount.strip()):
+        raise QuoteError("enter the amount you were quoted, in dollars")
+    try:
+        value = float(str(amount).replace("$", "").replace(",", "").strip())
+    except ValueError:
+        raise QuoteError(f"{str(amount)[:20]!r} is not an amount in dollars") from None
+    if not math.isfinite(value) or value <= 0:
+        raise QuoteError("a quote must be more than $0")
+    if value > QUOTE_MAX_USD:
+        raise QuoteError(f"{usd(value)} is more than {usd(QUOTE_MAX_USD)}; check the amount")
+    if unit not in QUOTE_UNITS:
+        raise QuoteError(f"a quote is per session or for a program (got {unit!r})")
+    count = None
+    if unit == "program":
+        try:
+            count = int(str(sessions).strip()) if sessions is not None and str(sessions).strip() else None
+        except ValueError:
+            count = None
+        if count is None or count < 1 or str(sessions).strip() != str(count):
+            raise QuoteError("say how many sessions the program includes (a whole number, 1 or more)")
+        if count > 100:
+            raise QuoteError(f"{count} sessions is more than a program holds; check the number")
+    return Quote(value, unit, count, route if route in ROUTES else None, provider_id or None)
+
+
+def compare_quote(quote: Quote, observed: pd.DataFrame, induction_sessions: int = INDUCTION_SESSIONS) -> list[str]:
+    """Sentences comparing a quote with the prices observed for its route and unit
+    (`provider_session_prices` rows) and with the course estimate. Nothing is divided: a program
+    quote is compared with programs, and with what its sessions would cost at observed per-session prices."""
+    rows = observed if quote.route is None else observed[observed["route"].isin([quote.route, "any"])]
+    route_words = ROUTES.get(quote.route, "any route") if quote.route else "any route"
+    per_session = rows[rows["unit"] == "session"]
+    lines = []
+    if quote.unit == "session":
+        if per_session.empty:
+            lines.append(f"No provider here lists a per-session price for {route_words}, so there is nothing to compare with.")
+        else:
+            low, high = float(per_session["low_usd"].min()), float(per_session["high_usd"].max())
+            median = float(((per_session["low_usd"] + per_session["high_usd"]) / 2).median())
+            n = per_session["provider_id"].nunique()
+            where = ("below the lowest" if quote.amount < low else "above the highest" if quote.amount > high
+                     else "within the range")
+            lines.append(f"Your quote of {usd(quote.amount)} per session is {where} of what {n} provider(s) here list for "
+                         f"{route_words} per session ({usd_range(low, high)}, median {usd(median)}).")
+        lines.append(f"At your quote, an induction series of {induction_sessions} sessions would be "
+                     f"{induction_sessions} x {usd(quote.amount)} = {usd(induction_sessions * quote.amount)}.")
+        return lines
+    bundles = rows[rows["unit"].isin(["program", "series"])]
+    same = bundles[bundles["sessions_included"] == quote.sessions]
+    if len(same):
+        lines.append(f"{same['provider_id'].nunique()} provider(s) here list a {quote.sessions}-session program or series "
+                     f"for {route_words}: {usd_range(float(same['low_usd'].min()), float(same['high_usd'].max()))}; "
+                     f"your quote is {usd(quote.amount)}.")
+    elif len(bundles):
+        lines.append(f"Programs listed here for {route_words} include other numbers of sessions ("
+                     + ", ".join(str(int(n)) for n in sorted(bundles["sessions_included"].dropna().unique())) +
+                     " or not stated), so they are not compared with yours.")
+    else:
+        lines.append(f"No provider here lists a program price for {route_words}.")
+    if len(per_session):
+        low, high = float(per_session["low_usd"].min()), float(per_session["high_usd"].max())
+        lines.append(f"The same {quote.sessions} sessions at the per-session prices listed here would be "
+                     f"{quote.sessions} x {usd_range(low, high)} = {usd_range(quote.sessions * low, quote.sessions * high)}; "
+                     f"your program quote is {usd(quote.amount)}.")
+    return lines
+
+
+def insurance_plausible(route: str | None, provider: Mapping | None = None) -> bool:
+    """Copay arithmetic applies only where coverage is plausible: Spravato, or a provider whose pages
+    state insurance facts (a named payer or Spravato billed to insurance)."""
+    if route == "esketamine_nasal":
+        return True
+    if provider is None:
+        return False
+    payers = [p for p in split_list(provider.get("insurance")) if p != "none"]
+    return bool(payers) or provider.get("spravato_covered_by_insurance") == "yes"
+
+
+COPAY_DEPENDS_ON = ("your plan and its benefit for this treatment", "prior authorisation (usually records of "
+                    "earlier treatments that did not work)", "whether the clinic is in your plan's network")

@@ -12,6 +12,11 @@ is out of date. Validate a folder with `python -m vetting validate [DATA_DIR]`.
 Every fact about a provider carries the page it came from and the date that page was read.
 An empty cell means *not found*, never *no*; a red flag needs a page that shows the problem.
 Multi-valued cells are separated by `;`.
+
+Computed when the directory loads, never stored: `latitude`/`longitude` from the ZIP (or the city
+centre, labelled as such) with `geocoded_from`; `location_precision` (street / zip / city / state);
+and whether evidence is self-reported, from its page's `kind` in `sources.csv` (`provider_site`
+and `source_document` are the provider's own words; every other kind is independent).
 """
 
 

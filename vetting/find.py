@@ -24,10 +24,16 @@ from .filters import View, apply_filters, prepare_columns
 from .prices import per_session_prices
 from .scoring import StatusMatrix, must_have_mask, public_status_matrix, score_matrix, with_answers
 
+# The default order rewards nothing a provider writes about itself: place, then name. Sorting by the
+# checklist is a choice the user makes. Nothing is ever ordered, badged or hidden for payment.
+DEFAULT_SORT = "place"
 SORTS = {
-    "grade": "Grade, highest first (then name). The grade comes only from public evidence and your own "
-             "answers (see Methodology); nothing is ever ordered, badged or hidden for payment.",
-    "distance": "Distance from your ZIP, nearest first; at-home services serving your state come after, by name.",
+    "place": "Nearest first when you give a ZIP (at-home services that serve your state follow, by name); "
+             "without a ZIP, by state and then name. This order does not depend on how much a provider "
+             "says about itself.",
+    "grade": "Checklist grade, highest first, then name. Providers with too little known to be graded "
+             "follow as their own group, by name. The grade comes only from public evidence and your own "
+             "answers (see Methodology).",
     "name": "Name, A to Z.",
 }
 
@@ -42,21 +48,24 @@ class Prepared:
     public: StatusMatrix | None       # public evidence resolved; None when no evidence was given
 
 
-def prepare(providers: pd.DataFrame, evidence: pd.DataFrame | None = None) -> Prepared:
-    """Prices, filter helper columns and resolved public evidence: the per-data-version work."""
+def prepare(providers: pd.DataFrame, evidence: pd.DataFrame | None = None,
+            prices: pd.DataFrame | None = None) -> Prepared:
+    """Prices (data/prices.csv rows), filter helper columns and resolved public evidence: the
+    per-data-version work."""
     helpers = prepare_columns(providers)
     helpers["_name_rank"] = providers["name"].str.lower().rank(method="first").fillna(0).astype("int64").to_numpy()
-    base = pd.concat([providers, per_session_prices(providers), helpers], axis=1)
+    base = pd.concat([providers, per_session_prices(providers, prices), helpers], axis=1)
     return Prepared(base, public_status_matrix(providers, evidence) if evidence is not None else None)
 
 
 def enrich(prepared: Prepared | pd.DataFrame, evidence: pd.DataFrame | None = None, answers=None, weights=None,
-           must_have: list[str] | None = None, must_have_known: bool = False) -> pd.DataFrame:
+           must_have: list[str] | None = None, must_have_known: bool = False,
+           prices: pd.DataFrame | None = None) -> pd.DataFrame:
     """The prepared providers with their scores and, when must-haves are chosen, whether each keeps
     them (`keeps_must_haves`, read by the must_have filter). Given a frame of providers instead of
-    a Prepared, prepares it with `evidence` first."""
+    a Prepared, prepares it with `evidence` and `prices` first."""
     if not isinstance(prepared, Prepared):
-        prepared = prepare(prepared, evidence)
+        prepared = prepare(prepared, evidence, prices)
     if prepared.public is None:
         return prepared.providers
     matrix = with_answers(prepared.public, answers)
@@ -70,13 +79,14 @@ def enrich(prepared: Prepared | pd.DataFrame, evidence: pd.DataFrame | None = No
 
 # What the Find page shows, draws and lists: its cached results keep only these (a 50,000-row result
 # with every column costs ~18 MB per filter state; with these, about half).
-PAGE_COLUMNS = ["provider_id", "name", "grade", "red_flags", "coverage", "city", "state", "care_setting", "routes",
+PAGE_COLUMNS = ["provider_id", "name", "grade", "red_flags", "coverage", "met", "unknown", "applicable", "phone",
+                "street", "zip", "geocoded_from", "location_precision", "city", "state", "care_setting", "routes",
                 "supervision_model", "price_per_session_low", "price_per_session_high", "price_basis",
                 "price_possibly_stale", "insurance", "website", "checked_on", "latitude", "longitude",
                 "states_served", "_remote"]
 
 
-def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade",
+def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = DEFAULT_SORT,
          columns: list[str] | None = None) -> tuple[pd.DataFrame, View]:
     """Filter and sort; the result carries `distance_miles` and `serves_your_state`, and every
     column of `enriched` but the filters' helpers (or only `columns`, those of them present)."""
@@ -86,10 +96,15 @@ def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = "grade",
     name_rank = (enriched["_name_rank"].to_numpy()[shown] if "_name_rank" in enriched
                  else enriched["name"].iloc[shown].str.lower().rank(method="first").to_numpy())
     # np.lexsort sorts by the last key first; the name rank breaks ties, so the order is total.
-    if sort == "distance" and view.context.zip_location is not None:
+    if sort in ("place", "distance") and view.context.zip_location is not None:
         order = np.lexsort((name_rank, np.nan_to_num(distance, nan=np.inf)))
+    elif sort in ("place", "distance"):
+        us_state = enriched["state"].iloc[shown].fillna("~").to_numpy(dtype=object)  # no state: last
+        order = np.lexsort((name_rank, us_state))
     elif sort == "grade" and "grade" in enriched:
-        order = np.lexsort((name_rank, -enriched["grade"].to_numpy()[shown]))
+        grade = enriched["grade"].to_numpy()[shown]
+        # Ungraded providers form their own group after the graded ones (nan -> +inf after negation).
+        order = np.lexsort((name_rank, np.nan_to_num(-grade, nan=np.inf)))
     else:
         order = np.argsort(name_rank, kind="stable")
     positions = shown[order]

@@ -69,7 +69,50 @@ def geocode_providers(providers: pd.DataFrame) -> pd.DataFrame:
             providers.loc[placed, "longitude"] = cities["longitude"].to_numpy()[at]
             source[placed] = "city"
     providers["geocoded_from"] = source.replace("", None)
+    providers["location_precision"] = location_precision(providers)
     return providers
+
+
+# How exactly a provider's place is known, most exact first (shown beside every distance).
+LOCATION_PRECISIONS = {
+    "street": "street address",
+    "zip": "ZIP code",
+    "city": "city only",
+    "state": "state only",
+}
+
+
+def location_precision(providers: pd.DataFrame) -> pd.Series:
+    """street / zip / city / state: the most exact part of the address the data holds (None: nothing)."""
+    def known(column) -> np.ndarray:
+        if column not in providers:
+            return np.zeros(len(providers), dtype=bool)
+        return np.array([isinstance(v, str) and bool(v.strip()) for v in providers[column]], dtype=bool)
+    street, zip_code, city, state = (known(c) for c in ("street", "zip", "city", "state"))
+    chosen = np.select([street & zip_code, zip_code, city & state, state], list(LOCATION_PRECISIONS), "")
+    return pd.Series(chosen, index=providers.index, dtype=object).replace("", None)
+
+
+def distance_label(miles: float, geocoded_from: str | None) -> str:
+    """A distance in words with its precision: exact coordinates, a ZIP centre or a city centre."""
+    if miles is None or pd.isna(miles):
+        return ""
+    if geocoded_from == "file":
+        return f"{miles:,.1f} mi"
+    centre = "the city centre" if geocoded_from == "city" else "the ZIP centre"
+    return f"about {max(1, round(miles)):,} mi (from {centre})"
+
+
+def zip_problems(zip_code, state) -> str | None:
+    """Why a row's ZIP is wrong (unknown, or in another state), or None when it is fine or empty."""
+    if not isinstance(zip_code, str) or not zip_code:
+        return None
+    located = zip_location(zip_code)
+    if located is None:
+        return f"ZIP {zip_code!r} is not a known US ZIP code"
+    if isinstance(state, str) and state and located[2] != state:
+        return f"ZIP {zip_code!r} is in {located[2]}, not in the row's state {state}"
+    return None
 
 
 def haversine_miles(lat1, lon1, lat2, lon2):

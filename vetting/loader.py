@@ -22,9 +22,10 @@ except ImportError:  # pragma: no cover - pandas then uses Python strings
 
 from . import geo
 from .schemas import NUMERIC_COLUMNS, REQUIRED_COLUMNS, SCHEMAS
-from .vocab import split_list
+from .vocab import ANY_ROUTE, split_list
 
-DATA_FILES = ("providers.csv", "evidence.csv", "sources.csv")
+DATA_FILES = ("providers.csv", "evidence.csv", "sources.csv", "prices.csv")
+OPTIONAL_FILES = ("prices.csv",)  # an older data folder without prices still loads, with no prices
 LINE = "_line"  # the line number of a row in its file, kept beside the data for reports
 SAMPLE_ROWS = 2000  # rows read before parse_lines stops sharing text in a mostly distinct column
 BINARY = "the file looks binary (it contains NUL bytes), not CSV"
@@ -46,6 +47,7 @@ class Directory:
     providers: pd.DataFrame
     evidence: pd.DataFrame
     sources: pd.DataFrame
+    prices: pd.DataFrame = field(default_factory=lambda: empty_data_frame("prices.csv"))
     problems: list[Problem] = field(default_factory=list)
     data_dir: str = ""
 
@@ -144,7 +146,8 @@ def validate_frame(name: str, frame: pd.DataFrame, problems: list[Problem], mode
     required = REQUIRED_COLUMNS.get(name, []) if required is None else required
     numeric = NUMERIC_COLUMNS.get(name, []) if numeric is None else numeric
     if unique_key is None:
-        unique_key = {"providers.csv": "provider_id", "sources.csv": "source_url"}.get(name)
+        unique_key = {"providers.csv": "provider_id", "sources.csv": "source_url", "costs.csv": "cost_id",
+                      "course_defaults.csv": "figure_id"}.get(name)
     columns = list(model.to_schema().columns)
     if frame.empty and LINE not in frame.columns:
         return empty_frame(columns, numeric)
@@ -261,7 +264,7 @@ def cross_check(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.Dat
                                 "same provider, criterion and source as an earlier row; row set aside"))
     if (bad_evidence | duplicated).any():  # (filtering copies every column, so only when a row goes)
         evidence = evidence[~bad_evidence & ~duplicated]
-    # A row names its first unlisted source: source_urls items in order, then price, then status URL.
+    # A row names its first unlisted source: source_urls items in order, then the status URL.
     # Most cells are one listed URL; only the others are split (a listed URL may itself hold ";").
     urls = providers["source_urls"]
     whole = urls.isin(known_sources) & urls.map(lambda cell: ";" not in cell and cell == cell.strip()
@@ -270,20 +273,12 @@ def cross_check(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.Dat
     unlisted = cited[~cited.isin(known_sources)]
     first = ~unlisted.index.duplicated()
     first_unlisted = dict(zip(unlisted.index[first], unlisted[first]))
-    price, status = providers["price_source_url"], providers["status_source_url"]
-    unlisted_price = price.map(bool) & ~price.isin(known_sources)  # map(bool): an empty cell cites nothing
-    unlisted_status = status.map(bool) & ~status.isin(known_sources)
-    bad_providers = pd.Series(providers.index.isin(list(first_unlisted)), index=providers.index) \
-        | unlisted_price | unlisted_status
-    for index, line, price_url, status_url, price_unlisted in zip(
-            providers.index[bad_providers], providers.loc[bad_providers, LINE], price[bad_providers],
-            status[bad_providers], unlisted_price[bad_providers]):
-        if index in first_unlisted:
-            column, url = "source_urls", first_unlisted[index]
-        elif price_unlisted:
-            column, url = "price_source_url", price_url
-        else:
-            column, url = "status_source_url", status_url
+    status = providers["status_source_url"]
+    unlisted_status = status.map(bool) & ~status.isin(known_sources)  # map(bool): an empty cell cites nothing
+    bad_providers = pd.Series(providers.index.isin(list(first_unlisted)), index=providers.index) | unlisted_status
+    for index, line, status_url in zip(providers.index[bad_providers], providers.loc[bad_providers, LINE],
+                                       status[bad_providers]):
+        column, url = ("source_urls", first_unlisted[index]) if index in first_unlisted else ("status_source_url", status_url)
         problems.append(Problem("providers.csv", int(line), column,
                                 f"source {url!r} is not listed in sources.csv; row set aside"))
     if bad_providers.any():
@@ -292,8 +287,44 @@ def cross_check(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.Dat
     return providers.reset_index(drop=True), evidence.reset_index(drop=True)
 
 
+def check_zips(providers: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """A ZIP must exist and lie in the row's state; a wrong one is reported and emptied (the row stays)."""
+    has_zip = providers["zip"].notna()
+    if not has_zip.any():
+        return providers
+    wrong = {index: message for index, zip_code, state in zip(providers.index[has_zip], providers.loc[has_zip, "zip"],
+                                                             providers.loc[has_zip, "state"])
+             if (message := geo.zip_problems(zip_code, state))}
+    if not wrong:
+        return providers
+    providers = providers.copy()
+    for index, message in wrong.items():
+        problems.append(Problem("providers.csv", int(providers.at[index, LINE]), "zip", f"{message}; the ZIP is ignored"))
+        providers.at[index, "zip"] = None
+    return providers
+
+
+def check_prices(prices: pd.DataFrame, providers: pd.DataFrame, known_sources: set,
+                 problems: list[Problem]) -> pd.DataFrame:
+    """A price must name a known provider, a route that provider offers (or `any`) and a listed page."""
+    routes = dict(zip(providers["provider_id"], providers["routes"].map(split_list)))
+    kept = []
+    for index, row in prices.iterrows():
+        line = int(row[LINE])
+        if row["provider_id"] not in routes:
+            problems.append(Problem("prices.csv", line, "provider_id", f"unknown provider {row['provider_id']!r}; row set aside"))
+        elif row["route"] != ANY_ROUTE and row["route"] not in routes[row["provider_id"]]:
+            problems.append(Problem("prices.csv", line, "route",
+                                    f"{row['provider_id']!r} does not offer route {row['route']!r} (providers.csv); row set aside"))
+        elif row["source_url"] not in known_sources:
+            problems.append(Problem("prices.csv", line, "source_url", "source is not listed in sources.csv; row set aside"))
+        else:
+            kept.append(index)
+    return prices.loc[kept].reset_index(drop=True)
+
+
 def load_directory(data_dir: str | Path) -> Directory:
-    """Read, validate and cross-check the three data files of a directory; geocode providers."""
+    """Read, validate and cross-check the data files of a directory; geocode providers."""
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     frames = {}
@@ -302,14 +333,16 @@ def load_directory(data_dir: str | Path) -> Directory:
     for name in DATA_FILES:
         path = data_dir / name
         if not path.exists():
-            if data_dir.is_dir():
+            if data_dir.is_dir() and name not in OPTIONAL_FILES:
                 problems.append(Problem(name, 0, "", "file not found"))
             frames[name] = empty_data_frame(name)
             continue
         frames[name] = validate_frame(name, read_rows(path, problems), problems)
     providers, evidence = cross_check(frames["providers.csv"], frames["evidence.csv"], frames["sources.csv"], problems)
+    providers = check_zips(providers, problems)
+    prices = check_prices(frames["prices.csv"], providers, set(frames["sources.csv"]["source_url"]), problems)
     providers = geo.geocode_providers(providers)
     problems.sort(key=lambda p: (DATA_FILES.index(p.file) if p.file in DATA_FILES else -1, p.line))
     release_arrow_memory()  # what cross_check and geocoding left in pyarrow's pool
-    return Directory(providers=providers, evidence=evidence, sources=frames["sources.csv"],
+    return Directory(providers=providers, evidence=evidence, sources=frames["sources.csv"], prices=prices,
                      problems=problems, data_dir=str(data_dir))

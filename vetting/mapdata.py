@@ -79,8 +79,11 @@ def _skeleton(latitude: float, longitude: float, zoom: float, tiles: bool) -> st
         layers.append(pdk.Layer("ScatterplotLayer", [], id=f"providers-{setting}", get_position=["lon", "lat"],
                                 get_fill_color=colour, get_radius=6000, radius_min_pixels=4, radius_max_pixels=14,
                                 pickable=True, stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1))
+    # No base map unless tiles are on: map_provider=None is pydeck's "no basemap". (map_style=None would
+    # make Streamlit's front end fetch a CARTO style.json from outside, even with tiles off.)
+    base = {"map_provider": "carto", "map_style": "light"} if tiles else {"map_provider": None}
     deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=latitude, longitude=longitude, zoom=zoom),
-                    map_style="light" if tiles else None, tooltip=TOOLTIP)
+                    tooltip=TOOLTIP, **base)
     spec = json.loads(deck.to_json())
     spec["layers"][0]["data"] = _PLACEHOLDER.format("outlines")
     for layer in spec["layers"][1:]:

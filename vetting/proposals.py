@@ -2,16 +2,16 @@
 
 The proposal file
 -----------------
-One UTF-8 CSV file. Each row proposes one row of `providers.csv`, `evidence.csv` or
+One UTF-8 CSV file. Each row proposes one row of `providers.csv`, `evidence.csv`, `prices.csv` or
 `sources.csv`, to add or to change. Columns (any order; leave out the ones you do not use):
 
-- `kind`: `provider`, `evidence` or `source` (the file the row goes to).
+- `kind`: `provider`, `evidence`, `price` or `source` (the file the row goes to).
 - `action`: `add` (a new row) or `update` (change an existing row).
 - `source_url`: required on every row. The page that shows the proposed facts. On evidence and
   source rows it is that row's own `source_url`. On provider rows it is added to the row's
-  `source_urls`. Every page a row cites (`source_url`, `source_urls`, `price_source_url`,
-  `status_source_url`) must already be in `sources.csv` or be added by a `source` row in the
-  same proposal.
+  `source_urls`. On price rows it is the price's own `source_url`. Every page a row cites
+  (`source_url`, `source_urls`, `status_source_url`) must already be in `sources.csv` or be added
+  by a `source` row in the same proposal.
 - `proposed_on`: the date (YYYY-MM-DD) the page was read.
 - `reason`: required free text for the maintainers: what is wrong or missing, and where the
   page shows it.
@@ -19,7 +19,7 @@ One UTF-8 CSV file. Each row proposes one row of `providers.csv`, `evidence.csv`
   The exception is `source_kind`, which holds the `kind` column of `sources.csv` because
   `kind` already names the target file.
   Rows are keyed like the data: `provider_id` (provider), `provider_id` + `criterion_id` +
-  `source_url` (evidence), `source_url` (source).
+  `source_url` (evidence), `provider_id` + `route` + `unit` + `source_url` (price), `source_url` (source).
   An empty cell means "no change". A proposal cannot clear a field; ask for that in `reason`.
 - `expected_<column>` (updates only): the value the update replaces, copied from the data.
 
@@ -30,9 +30,10 @@ Rules
 - `add` must not reuse an id already in the data or earlier in the proposal. `update` must name
   a row that is in the data (provider id; or provider id + criterion + source URL for evidence).
 - URLs are absolute http(s) URLs only.
-- A provider `add` takes `proposed_on` as its `checked_on` when none is given; so does evidence.
-- A provider row with a price but no `price_source_url` (or a closed `status` but no
-  `status_source_url`) cites its `source_url` there.
+- A provider `add` takes `proposed_on` as its `checked_on` when none is given; so do evidence and
+  prices. A phone is stored in one form (`NNN-NNN-NNNN`); the Suggest page normalises what is typed.
+- A price row must be for a route the provider offers (or `any`); the merge refuses one that would
+  not load. A provider row with a closed `status` but no `status_source_url` cites its `source_url` there.
 - Nothing in the data is silently overwritten. An update conflicts, and is never applied, when
   a field it changes already holds a value and the row's `expected_<column>` is not that value,
   or when any `expected_<column>` it states differs from the data (the data changed since
@@ -60,12 +61,13 @@ import pandas as pd
 
 from .loader import DATA_FILES, LINE, Directory, Problem, load_directory, parse_csv, read_rows, validate_frame
 from .schemas import DATE_PATTERN, NUMERIC_COLUMNS, SCHEMAS, is_http_url
+from .contact import normalise_phone
 from .vocab import SOURCE_KINDS, split_list
 
-KINDS = {"provider": "providers.csv", "evidence": "evidence.csv", "source": "sources.csv"}
+KINDS = {"provider": "providers.csv", "evidence": "evidence.csv", "price": "prices.csv", "source": "sources.csv"}
 ACTIONS = ("add", "update")
 KEYS = {"provider": ("provider_id",), "evidence": ("provider_id", "criterion_id", "source_url"),
-        "source": ("source_url",)}
+        "price": ("provider_id", "route", "unit", "source_url"), "source": ("source_url",)}
 META_COLUMNS = ["kind", "action", "source_url", "proposed_on", "reason"]
 REQUIRED_META = META_COLUMNS
 EXPECTED_PREFIX = "expected_"
@@ -76,11 +78,9 @@ MAX_ROWS = 500
 
 # The fields a person corrects on the Suggest page (the rest are for maintainers).
 CORRECTABLE_FIELDS = [
-    "name", "website", "care_setting", "routes", "supervision_model", "street", "city", "state", "zip",
-    "states_served", "insurance", "price_low_usd", "price_high_usd", "price_unit", "price_sessions",
-    "price_note", "conditions", "status",
+    "name", "website", "phone", "care_setting", "routes", "supervision_model", "street", "city", "state", "zip",
+    "states_served", "insurance", "conditions", "status",
 ]
-PRICE_FIELDS = {"price_low_usd", "price_high_usd", "price_unit", "price_sessions", "price_note"}
 
 
 def file_columns(kind: str) -> list[str]:
@@ -177,7 +177,8 @@ def current_rows(directory: Directory) -> dict[str, dict[tuple, dict[str, str | 
     """kind -> key -> the row's cells as written in its file, for the rows the directory loaded.
 
     Raw text (not the loader's geocoded coordinates or floats), so a diff shows what the file holds."""
-    frames = {"provider": directory.providers, "evidence": directory.evidence, "source": directory.sources}
+    frames = {"provider": directory.providers, "evidence": directory.evidence, "price": directory.prices,
+              "source": directory.sources}
     result: dict[str, dict[tuple, dict]] = {}
     for kind, frame in frames.items():
         columns, keys = file_columns(kind), KEYS[kind]
@@ -303,7 +304,7 @@ def validate_proposal(proposal, directory: Directory, name: str = "proposal.csv"
     # Sources first, then providers, then evidence: later kinds may cite rows added by earlier ones.
     proposed_sources: dict[str, ProposalRow] = {}
     proposed_providers: dict[str, ProposalRow] = {}
-    for kind in ("source", "provider", "evidence"):
+    for kind in ("source", "provider", "evidence", "price"):
         _check_kind([r for r in rows if r.kind == kind], kind, current, proposed_sources, proposed_providers, name)
     problems = file_problems + [p for r in rows for p in r.problems]
     problems.sort(key=lambda p: p.line)
@@ -338,7 +339,7 @@ def _check_kind(rows: list[ProposalRow], kind: str, current: dict, proposed_sour
                 continue
             result = {c: None for c in columns}
             result.update(row.fields)
-            if kind in ("provider", "evidence") and not result.get("checked_on"):
+            if kind in ("provider", "evidence", "price") and not result.get("checked_on"):
                 result["checked_on"] = row.proposed_on
         else:
             if existing is None:
@@ -351,9 +352,7 @@ def _check_kind(rows: list[ProposalRow], kind: str, current: dict, proposed_sour
             result = dict(existing)
             result.update(row.fields)
         if kind == "provider":
-            # A price or a closure with no page of its own cites the page behind the proposal.
-            if (result.get("price_low_usd") or result.get("price_high_usd")) and not result.get("price_source_url"):
-                result["price_source_url"] = row.source_url
+            # A closure with no page of its own cites the page behind the proposal.
             if result.get("status") == "closed" and not result.get("status_source_url"):
                 result["status_source_url"] = row.source_url
             cited = split_list(result.get("source_urls"))
@@ -390,10 +389,9 @@ def _check_kind(rows: list[ProposalRow], kind: str, current: dict, proposed_sour
         if row.problems:
             continue
         if kind == "provider":
-            cited = split_list(row.result.get("source_urls")) + [u for u in (row.result.get("price_source_url"),
-                                                                            row.result.get("status_source_url")) if u]
+            cited = split_list(row.result.get("source_urls")) + [u for u in (row.result.get("status_source_url"),) if u]
         else:
-            cited = [row.result.get("source_url")] if kind == "evidence" else []
+            cited = [row.result.get("source_url")] if kind in ("evidence", "price") else []
         for url in cited:
             if url in known_sources:
                 continue
@@ -405,7 +403,7 @@ def _check_kind(rows: list[ProposalRow], kind: str, current: dict, proposed_sour
                 why = f"source {url!r} is not listed in sources.csv nor added by a source row of this proposal; row rejected"
             row.problems.append(Problem(name, row.line, "source_url", why))
             break
-        if kind == "evidence" and not row.problems:
+        if kind in ("evidence", "price") and not row.problems:
             provider_id = row.result.get("provider_id")
             if (provider_id,) not in current["provider"]:
                 added = proposed_providers.get(provider_id)
@@ -710,8 +708,8 @@ def provider_correction_rows(provider_id: str, values: dict, source_url: str, re
     """Rows proposing the changed fields of an existing provider (and its new source, if any).
 
     `values` holds the form's fields (text, or lists for `;` fields); only fields that differ from
-    the data are proposed, each with the value it replaces in `expected_<field>`. A changed price
-    cites `source_url` as its `price_source_url`, a change to closed as its `status_source_url`.
+    the data are proposed, each with the value it replaces in `expected_<field>`. A change to
+    closed cites `source_url` as its `status_source_url`. A typed phone is stored in its one form.
     Returns [] when nothing changed."""
     pending = pending or []
     existing = current_rows(directory)["provider"].get((provider_id,), {})
@@ -722,6 +720,8 @@ def provider_correction_rows(provider_id: str, values: dict, source_url: str, re
         if column not in values:
             continue
         new = _cell(values[column])
+        if column == "phone" and new:
+            new = normalise_phone(new) or new  # a number that is not a US phone stays as typed; the schema reports it
         old = existing.get(column)
         if not new or same_value(column, old, new):
             continue
@@ -729,10 +729,8 @@ def provider_correction_rows(provider_id: str, values: dict, source_url: str, re
         changed.append(column)
     if not changed:
         return []
-    # The page behind a changed price or a closure becomes that fact's own source.
+    # The page behind a closure becomes that fact's own source.
     cited = {}
-    if PRICE_FIELDS & set(changed):
-        cited["price_source_url"] = row["source_url"]
     if row.get("status") == "closed":
         cited["status_source_url"] = row["source_url"]
     for column, url in cited.items():
@@ -749,16 +747,16 @@ def new_provider_rows(values: dict, source_url: str, reason: str, proposed_on: s
                       pending: list[dict] | None = None, source_title: str | None = None,
                       source_kind: str | None = None) -> list[dict]:
     """Rows proposing a new provider (and its new source, if any). An empty `provider_id` is made
-    from the name and city. A price cites `source_url` as its `price_source_url`."""
+    from the name and city."""
     pending = pending or []
     row = _meta("provider", "add", source_url, proposed_on, reason)
     for column in CORRECTABLE_FIELDS:
         if _cell(values.get(column)):
             row[column] = _cell(values.get(column))
+    if row.get("phone"):
+        row["phone"] = normalise_phone(row["phone"]) or row["phone"]
     taken = set(directory.providers["provider_id"]) | {r.get("provider_id") for r in pending if r.get("kind") == "provider"}
     row["provider_id"] = _cell(values.get("provider_id")) or suggest_provider_id(row.get("name", ""), row.get("city"), taken)
-    if PRICE_FIELDS & set(row):
-        row["price_source_url"] = row["source_url"]
     if row.get("status") == "closed":
         row["status_source_url"] = row["source_url"]
     return source_rows(source_url, source_title, source_kind, proposed_on, reason, directory, pending) + [row]
@@ -778,6 +776,29 @@ def evidence_rows(provider_id: str, criterion_id: str, status: str, note: str, s
     if existing:
         for column in ("status", "note", "checked_on"):
             if existing.get(column) is not None and not same_value(column, existing[column], row[column]):
+                row[EXPECTED_PREFIX + column] = existing[column]
+    return source_rows(url, source_title, source_kind, proposed_on, reason, directory, pending) + [row]
+
+
+def price_rows(provider_id: str, values: dict, source_url: str, reason: str, proposed_on: str,
+               directory: Directory, pending: list[dict] | None = None, source_title: str | None = None,
+               source_kind: str | None = None) -> list[dict]:
+    """Rows proposing one price a page shows (route, unit, amounts, sessions included, payer, note),
+    and its new source if any. The same provider, route, unit and page is an update that states the
+    amounts it replaces; anything else is an add. The price is never converted."""
+    pending = pending or []
+    url = (source_url or "").strip()
+    key = (provider_id, _cell(values.get("route")) or None, _cell(values.get("unit")) or None, url)
+    existing = current_rows(directory)["price"].get(key)
+    row = _meta("price", "update" if existing else "add", url, proposed_on, reason)
+    row.update({"provider_id": provider_id, "checked_on": proposed_on})
+    for column in ("route", "unit", "sessions_included", "low_usd", "high_usd", "payer", "note"):
+        if _cell(values.get(column)):
+            row[column] = _cell(values.get(column))
+    row.setdefault("payer", "unknown")
+    if existing:
+        for column in ("sessions_included", "low_usd", "high_usd", "payer", "note", "checked_on"):
+            if existing.get(column) is not None and column in row and not same_value(column, existing[column], row[column]):
                 row[EXPECTED_PREFIX + column] = existing[column]
     return source_rows(url, source_title, source_kind, proposed_on, reason, directory, pending) + [row]
 

@@ -13,7 +13,9 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .vocab import (
+    ANY_ROUTE,
     CARE_SETTINGS,
+    PAYERS,
     CONDITIONS,
     CRITERION_IDS,
     PRICE_UNITS,
@@ -31,6 +33,8 @@ URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,80}$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 ZIP_PATTERN = r"^\d{5}$"
+PHONE_PATTERN = r"^[2-9]\d{2}-[2-9]\d{2}-\d{4}( x\d{1,6})?$"
+ID_OR_SEED = r"^[a-z0-9][a-z0-9-]{1,80}$"
 
 
 def is_http_url(value) -> bool:
@@ -71,6 +75,8 @@ class ProviderSchema(pa.DataFrameModel):
                                    description="Routes of administration offered, `;`-separated: " + ", ".join(ROUTES) + ".")
     supervision_model: Series[str] = pa.Field(isin=list(SUPERVISION_MODELS),
                                               description="How treatment is supervised: " + ", ".join(SUPERVISION_MODELS) + ".")
+    phone: Series[str] = pa.Field(nullable=True, str_matches=PHONE_PATTERN,
+                                  description="Main US phone number of this location as its page gives it, stored as `NNN-NNN-NNNN` (an extension as ` x123`).")
     street: Series[str] = pa.Field(nullable=True, description="Street address of the clinic, when the source gives one.")
     city: Series[str] = pa.Field(nullable=True, description="City of the clinic.")
     state: Series[str] = pa.Field(nullable=True, isin=list(US_STATES),
@@ -91,14 +97,6 @@ class ProviderSchema(pa.DataFrameModel):
     hsa_fsa: Series[str] = pa.Field(nullable=True, isin=["yes", "no"], description="yes if HSA/FSA funds are accepted.")
     superbill: Series[str] = pa.Field(nullable=True, isin=["yes", "no"],
                                       description="yes if a superbill is provided for out-of-network claims.")
-    price_low_usd: Series[float] = pa.Field(nullable=True, ge=0, description="Lowest listed price in US dollars, per `price_unit`.")
-    price_high_usd: Series[float] = pa.Field(nullable=True, ge=0, description="Highest listed price in US dollars, per `price_unit`.")
-    price_unit: Series[str] = pa.Field(nullable=True, isin=list(PRICE_UNITS),
-                                       description="What the price buys: " + ", ".join(PRICE_UNITS) + ".")
-    price_sessions: Series[float] = pa.Field(nullable=True, gt=0,
-                                             description="Number of sessions a series or program price covers (used to give a per-session figure).")
-    price_note: Series[str] = pa.Field(nullable=True, description="What the price includes, and whether it is a third-party report.")
-    price_source_url: Series[str] = pa.Field(nullable=True, description="Page showing the price (required when a price is given).")
     conditions: Series[str] = pa.Field(nullable=True,
                                        description="Conditions it says it treats, `;`-separated: " + ", ".join(CONDITIONS) + ".")
     evidence_note: Series[str] = pa.Field(nullable=True,
@@ -111,7 +109,7 @@ class ProviderSchema(pa.DataFrameModel):
     class Config:
         coerce = True
 
-    @pa.check("website", "status_source_url", "price_source_url", "source_urls", name="http(s) URL")
+    @pa.check("website", "status_source_url", "source_urls", name="http(s) URL")
     def _urls(cls, series: Series[str]) -> Series[bool]:
         return _urls_ok(series)
 
@@ -130,15 +128,6 @@ class ProviderSchema(pa.DataFrameModel):
     @pa.check("checked_on", name="real date")
     def _checked_on(cls, series: Series[str]) -> Series[bool]:
         return _dates_ok(series)
-
-    @pa.dataframe_check(name="price_low_usd is not above price_high_usd")
-    def _price_order(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~(df["price_low_usd"] > df["price_high_usd"]).fillna(False)
-
-    @pa.dataframe_check(name="a price needs price_unit and price_source_url")
-    def _price_sourced(cls, df: pd.DataFrame) -> Series[bool]:
-        has_price = df["price_low_usd"].notna() | df["price_high_usd"].notna()
-        return ~has_price | (df["price_unit"].notna() & df["price_source_url"].notna())
 
     @pa.dataframe_check(name="a closed status needs status_source_url")
     def _closed_sourced(cls, df: pd.DataFrame) -> Series[bool]:
@@ -189,10 +178,148 @@ class SourceSchema(pa.DataFrameModel):
         return _urls_ok(series)
 
 
+# What a costs.csv figure is, so a list price is never read as a market price, nor marketing as a survey.
+FIGURE_KINDS = {
+    "provider_published": "a provider's own published figure",
+    "marketing": "a marketing claim",
+    "list_price": "a manufacturer's list price",
+    "medicare_payment": "a Medicare payment rate",
+    "billing_code": "a billing code fact",
+    "news_survey": "prices reported by news or a consumer survey",
+}
+PAYER_CONTEXTS = {"self_pay": "Self-pay", "insured": "With insurance", "any": "Any payer"}
+COURSE_PARAMETERS = {
+    "induction_sessions": "sessions in the first (induction) series",
+    "induction_weeks": "weeks the induction series takes",
+    "maintenance_interval_weeks": "weeks between maintenance (booster) sessions",
+}
+
+
+class PriceSchema(pa.DataFrameModel):
+    """data/prices.csv: one price a page shows, per provider, route and unit. A price counts only under
+    its route, and per session only when its unit is a session; nothing here is ever divided."""
+
+    provider_id: Series[str] = pa.Field(description="The provider (an id in providers.csv).")
+    route: Series[str] = pa.Field(isin=list(ROUTES) + [ANY_ROUTE],
+                                  description="The route priced (one the provider offers), or `any` when the page prices no particular route.")
+    unit: Series[str] = pa.Field(isin=list(PRICE_UNITS), description="What the price buys: " + ", ".join(PRICE_UNITS) + ".")
+    sessions_included: Series[float] = pa.Field(nullable=True, gt=0,
+                                                description="Sessions a series or program includes, when the page says (a positive whole number; an optional booster is not included).")
+    low_usd: Series[float] = pa.Field(nullable=True, ge=0, description="Lowest price in US dollars, per `unit`.")
+    high_usd: Series[float] = pa.Field(nullable=True, ge=0, description="Highest price in US dollars, per `unit` (the same as low for one price).")
+    payer: Series[str] = pa.Field(isin=list(PAYERS), description="Who pays: " + ", ".join(PAYERS) + ".")
+    note: Series[str] = pa.Field(nullable=True, str_length={"max_value": 400},
+                                 description="What the price covers, paraphrased; says when the page is a third-party report.")
+    source_url: Series[str] = pa.Field(description="The page that shows the price (a source_url in sources.csv).")
+    checked_on: Series[str] = pa.Field(str_matches=DATE_PATTERN, description="Date (YYYY-MM-DD) the page was read.")
+
+    class Config:
+        coerce = True
+
+    @pa.check("source_url", name="http(s) URL")
+    def _url(cls, series: Series[str]) -> Series[bool]:
+        return _urls_ok(series)
+
+    @pa.check("checked_on", name="real date")
+    def _checked_on(cls, series: Series[str]) -> Series[bool]:
+        return _dates_ok(series)
+
+    @pa.check("sessions_included", name="a positive whole number")
+    def _whole_sessions(cls, series: Series[float]) -> Series[bool]:
+        return series.isna() | (series == series.round())
+
+    @pa.dataframe_check(name="low_usd is not above high_usd")
+    def _order(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~(df["low_usd"] > df["high_usd"]).fillna(False)
+
+    @pa.dataframe_check(name="a price needs low_usd or high_usd")
+    def _has_amount(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["low_usd"].notna() | df["high_usd"].notna()
+
+
+class CostSchema(pa.DataFrameModel):
+    """data/costs.csv: one cost or coverage figure from the source documents (DOMAIN.md §5) per row."""
+
+    cost_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9][a-z0-9-]{1,80}$",
+                                    description="Stable id of the figure (e.g. `iv-clinic-per-session`).")
+    route: Series[str] = pa.Field(nullable=True, isin=list(ROUTES),
+                                  description="Route of administration the figure is about; empty means any route.")
+    care_setting: Series[str] = pa.Field(nullable=True, isin=list(CARE_SETTINGS),
+                                         description="clinic, at_home or hybrid; empty means any setting.")
+    low_usd: Series[float] = pa.Field(nullable=True, ge=0,
+                                      description="Lowest amount in US dollars, per `unit`; empty where the document gives no number.")
+    high_usd: Series[float] = pa.Field(nullable=True, ge=0,
+                                       description="Highest amount in US dollars, per `unit`; empty where the document gives no number.")
+    unit: Series[str] = pa.Field(nullable=True, isin=list(PRICE_UNITS),
+                                 description="What the amount buys: " + ", ".join(PRICE_UNITS) + " (required with a number).")
+    payer_context: Series[str] = pa.Field(isin=list(PAYER_CONTEXTS),
+                                          description="Who pays in the figure: self_pay, insured (the patient's share with insurance) or any.")
+    summary: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 400},
+                                    description="What the document says, paraphrased in one sentence.")
+    figure_kind: Series[str] = pa.Field(isin=list(FIGURE_KINDS),
+                                        description="What the figure is: " + ", ".join(f"`{k}` ({v})" for k, v in FIGURE_KINDS.items()) + ".")
+    source_id: Series[str] = pa.Field(str_matches=ID_PATTERN,
+                                      description="The source (a `source_id` in sources.csv).")
+    section: Series[str] = pa.Field(str_length={"min_value": 1},
+                                    description="The section of the source the figure is in.")
+    checked_on: Series[str] = pa.Field(nullable=True, str_matches=DATE_PATTERN,
+                                       description="Date (YYYY-MM-DD) the source was read.")
+
+    class Config:
+        coerce = True
+        strict = True
+
+    @pa.dataframe_check(name="low_usd is not above high_usd")
+    def _order(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~(df["low_usd"] > df["high_usd"]).fillna(False)
+
+    @pa.dataframe_check(name="a number needs a unit")
+    def _unit(cls, df: pd.DataFrame) -> Series[bool]:
+        has_number = df["low_usd"].notna() | df["high_usd"].notna()
+        return ~has_number | df["unit"].notna()
+
+    @pa.dataframe_check(name="high_usd needs low_usd")
+    def _low_first(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["high_usd"].isna() | df["low_usd"].notna()
+
+
+class CourseFigureSchema(pa.DataFrameModel):
+    """data/course_defaults.csv: how long a course runs, per the source documents (DOMAIN.md §5)."""
+
+    figure_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9][a-z0-9-]{1,80}$",
+                                      description="Stable id of the figure.")
+    parameter: Series[str] = pa.Field(isin=list(COURSE_PARAMETERS),
+                                      description="What is counted: " + ", ".join(COURSE_PARAMETERS) + ".")
+    low: Series[float] = pa.Field(nullable=True, gt=0, description="Lowest count the document gives; empty where it gives none.")
+    high: Series[float] = pa.Field(nullable=True, gt=0, description="Highest count the document gives.")
+    default: Series[float] = pa.Field(nullable=True, gt=0,
+                                      description="The estimator's default, on the one row it is taken from; must lie within that row's low-high.")
+    unit: Series[str] = pa.Field(isin=["sessions", "weeks"], description="sessions or weeks.")
+    summary: Series[str] = pa.Field(str_length={"min_value": 1, "max_value": 400}, description="What the document says, paraphrased.")
+    source_id: Series[str] = pa.Field(str_matches=ID_PATTERN, description="The source document (a `source_id` in sources.csv).")
+    section: Series[str] = pa.Field(str_length={"min_value": 1}, description="The section of the document the figure is in.")
+
+    class Config:
+        coerce = True
+        strict = True
+
+    @pa.dataframe_check(name="low is not above high")
+    def _order(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~(df["low"] > df["high"]).fillna(False)
+
+    @pa.dataframe_check(name="default lies within low-high")
+    def _default_inside(cls, df: pd.DataFrame) -> Series[bool]:
+        inside = (df["default"] >= df["low"]) & (df["default"] <= df["high"])
+        return df["default"].isna() | inside.fillna(False)
+
+
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "providers.csv": ProviderSchema,
     "evidence.csv": EvidenceSchema,
     "sources.csv": SourceSchema,
+    "prices.csv": PriceSchema,
+    "costs.csv": CostSchema,
+    "course_defaults.csv": CourseFigureSchema,
 }
 
 # Columns a file must have; the others are optional and added empty when absent.
@@ -200,10 +327,16 @@ REQUIRED_COLUMNS = {
     "providers.csv": ["provider_id", "name", "care_setting", "supervision_model", "source_urls", "checked_on"],
     "evidence.csv": ["provider_id", "criterion_id", "status", "note", "source_url", "checked_on"],
     "sources.csv": ["source_url", "title", "kind"],
+    "prices.csv": ["provider_id", "route", "unit", "payer", "source_url", "checked_on"],
+    "costs.csv": ["cost_id", "payer_context", "summary", "figure_kind", "source_id", "section"],
+    "course_defaults.csv": ["figure_id", "parameter", "unit", "summary", "source_id", "section"],
 }
 
 NUMERIC_COLUMNS = {
-    "providers.csv": ["latitude", "longitude", "price_low_usd", "price_high_usd", "price_sessions"],
+    "providers.csv": ["latitude", "longitude"],
+    "prices.csv": ["sessions_included", "low_usd", "high_usd"],
+    "costs.csv": ["low_usd", "high_usd"],
+    "course_defaults.csv": ["low", "high", "default"],
 }
 
 

@@ -26,6 +26,12 @@ flag, whatever the weights. A weight of 0 takes a criterion out of the sums, but
 still places the provider in the lower band: a documented problem is never weighted away.
 Coverage = (met + red flags) / applicable criteria, counted without weights.
 
+No grade without knowledge: when fewer than a third of a provider's applicable criteria are known
+(met or red flag), the grade is missing (NaN here, null in JSON) and every page says "not enough
+known yet: k of n checked" instead of a number. Otherwise a grade that mostly measured how little a
+provider writes about itself would be shown as if it measured how it practises. `grade_text` is the
+one way a grade is written, with the same rounding everywhere ("62 · 8 of 13 known").
+
 For a whole directory (Find), resolve once with `status_matrix`, then `score_matrix` and
 `must_have_mask(matrix, ...)` work on arrays; `criterion_statuses` (one row per provider and
 criterion) is for one provider's page or for export. `data_freshness` reports how old the facts are.
@@ -34,6 +40,7 @@ criterion) is for one provider's page or for export. `data_freshness` reports ho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -47,6 +54,7 @@ from .vocab import CRITERION_IDS
 UNKNOWN, MET, RED_FLAG = 0, 1, 2
 STATUS_NAMES = np.array(["unknown", "met", "red_flag"], dtype=object)
 PUBLIC, YOURS = "public source", "your answer"
+MIN_KNOWN_SHARE = Fraction(1, 3)  # below this share of applicable criteria known, no grade is given
 SCORE_COLUMNS = ["provider_id", "grade", "red_flags", "red_flag_criteria", "met", "unknown", "applicable", "coverage"]
 STATUS_COLUMNS = ["provider_id", "criterion_id", "status", "note", "source_url", "checked_on", "origin"]
 
@@ -60,6 +68,10 @@ only where Spravato is offered). Each criterion has a weight *w* (3 for safety-c
 - **No red flag:** grade = 50 + 50 × *m*. A provider about which nothing is known yet gets 50;
   one that meets every applicable criterion gets 100.
 - **At least one red flag:** grade = 49 × (1 − *r* + *m*) / 2, so between 0 and 49.
+- **Not enough known:** when fewer than a third of the applicable criteria are known (met or red
+  flag), no grade is shown at all, only "not enough known yet: *k* of *n* checked" and the questions
+  to ask. A number built mostly from silence would reward the providers that write the most about
+  themselves.
 
 What follows from this: an unknown criterion neither adds nor subtracts; a criterion newly met never
 lowers a grade; a new red flag never raises it; and any provider with a red flag is graded below every
@@ -257,8 +269,10 @@ def grades(weighted_applicable: np.ndarray, weighted_met: np.ndarray, weighted_r
     return np.clip(np.where(red_flags > 0, flagged, clean), 0.0, 100.0)
 
 
-def score_matrix(matrix: StatusMatrix, weights: dict | None = None, index=None) -> pd.DataFrame:
-    """Scores from an already resolved StatusMatrix (see `score`)."""
+def score_matrix(matrix: StatusMatrix, weights: dict | None = None, index=None,
+                 min_known_share: Fraction = MIN_KNOWN_SHARE) -> pd.DataFrame:
+    """Scores from an already resolved StatusMatrix (see `score`). `min_known_share` 0 grades
+    everyone (the formula alone, as the property tests check it)."""
     w = resolve_weights(weights)
     met = (matrix.status == MET) & matrix.applies
     red = (matrix.status == RED_FLAG) & matrix.applies
@@ -268,6 +282,10 @@ def score_matrix(matrix: StatusMatrix, weights: dict | None = None, index=None) 
     grade = grades(*weighted, red_count)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(applicable_count > 0, (met_count + red_count) / applicable_count, 0.0)
+    # Integer test (known x 3 < applicable for a third), so exactly a third known is graded.
+    share = Fraction(min_known_share)
+    too_little = (met_count + red_count) * share.denominator < share.numerator * applicable_count
+    grade = np.where(too_little, np.nan, grade)
     return pd.DataFrame({
         "provider_id": matrix.provider_ids,
         "grade": grade.round(1),
@@ -280,13 +298,33 @@ def score_matrix(matrix: StatusMatrix, weights: dict | None = None, index=None) 
     }, index=index, columns=SCORE_COLUMNS)
 
 
-def score(providers: pd.DataFrame, evidence: pd.DataFrame | None, answers=None, weights: dict | None = None) -> pd.DataFrame:
-    """One row per provider, indexed like `providers`: provider_id, grade (0-100, one decimal),
+def round_grade(grade) -> int | None:
+    """The one rounding of a grade (half up, whole numbers), or None when there is none."""
+    if grade is None or pd.isna(grade):
+        return None
+    return int(np.floor(float(grade) + 0.5))
+
+
+def grade_text(grade, known, applicable) -> str:
+    """A grade as every page, export and sheet writes it: "62 · 8 of 13 known", or, without a
+    grade, "not enough known yet: 2 of 13 checked"."""
+    known, applicable = int(known), int(applicable)
+    rounded = round_grade(grade)
+    if rounded is None:
+        return f"not enough known yet: {known} of {applicable} checked"
+    return f"{rounded} · {known} of {applicable} known"
+
+
+def score(providers: pd.DataFrame, evidence: pd.DataFrame | None, answers=None, weights: dict | None = None,
+          min_known_share: Fraction = MIN_KNOWN_SHARE) -> pd.DataFrame:
+    """One row per provider, indexed like `providers`: provider_id, grade (0-100, one decimal; NaN
+    when under a third of the applicable criteria are known),
     red_flags, red_flag_criteria (';'-joined), met, unknown, applicable, coverage (0..1).
 
     `answers`: your recorded answers (list of dicts or frame, see vetting.answers); `weights`:
     criterion id -> weight >= 0, replacing the defaults it names. Raises ValueError on bad input."""
-    return score_matrix(status_matrix(providers, evidence, answers), weights, index=providers.index)
+    return score_matrix(status_matrix(providers, evidence, answers), weights, index=providers.index,
+                        min_known_share=min_known_share)
 
 
 def must_have_mask(statuses: pd.DataFrame | StatusMatrix, must_have: list[str], drop_unknown: bool = False,

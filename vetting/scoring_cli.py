@@ -39,7 +39,9 @@ def run(args, out, err, stdin) -> int:
     table = score(directory.providers, directory.evidence)[FIELDS]
     table["coverage"] = table["coverage"].round(4)
     if args.format == "json":
-        json.dump(table.to_dict("records"), out, indent=1)
+        # A provider with too little known has no grade: null, never NaN (which is not JSON).
+        records = table.astype(object).where(table.notna(), None).to_dict("records")
+        json.dump(records, out, indent=1)
         print(file=out)
     else:
         out.write(table.to_csv(index=False, lineterminator="\n"))

@@ -33,10 +33,11 @@ import pandas as pd
 
 from .answers import ANSWER_COLUMNS, answers_frame
 from .checklists import applicable_questions, criteria, patient_questions
-from .geo import haversine_miles, zip_location
-from .prices import per_session_prices
+from .costs import CostInputError, estimate_course, usd_range
+from .geo import distance_label, haversine_miles, zip_location
+from .prices import describe_price, per_session_prices, prices_for
 from .schemas import ID_PATTERN
-from .scoring import criterion_statuses, score
+from .scoring import criterion_statuses, grade_text, score
 from .spreadsheet import safe_cell
 from .vocab import CARE_SETTINGS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, split_list
 
@@ -52,12 +53,13 @@ FACTS = [
     ("care_setting", "Care setting"),
     ("routes", "Routes"),
     ("supervision_model", "Supervision"),
-    ("location", "Location"),
+    ("phone", "Phone"),
+    ("location", "Address or states served"),
     ("distance", "Distance from your ZIP"),
     ("insurance", "Insurance and payment (as stated)"),
-    ("price_per_session", "Price per session"),
+    ("prices", "Known prices (as listed)"),
     ("course_estimate", "Induction estimate"),
-    ("grade", "Grade (0-100)"),
+    ("grade", "Checklist grade"),
     ("red_flags", "Red flags"),
     ("coverage", "Criteria known (coverage)"),
     ("open_questions", "Questions still open"),
@@ -153,29 +155,16 @@ def _text(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _money(value: float) -> str:
-    rounded = round(float(value), 2)
-    return f"${rounded:,.0f}" if rounded == int(rounded) else f"${rounded:,.2f}"
-
-
-def _money_range(low: float, high: float) -> str:
-    return _money(low) if round(low, 2) == round(high, 2) else f"{_money(low)} to {_money(high)}"
-
-
 def _course_estimate(price: Mapping, course: CourseInputs) -> str:
     """The induction range via vetting.costs.estimate_course; a sentence saying why when there is none."""
     low, high = price["price_per_session_low"], price["price_per_session_high"]
     if pd.isna(low):
-        return "no estimate: no per-session price"
-    try:
-        from .costs import CostInputError, estimate_course
-    except ImportError:  # the cost model is optional: without it, the plain product
-        return f"{course.sessions} sessions: {_money_range(course.sessions * low, course.sessions * high)}"
+        return "no estimate: no price listed per session (program prices are never divided into sessions)"
     try:
         estimate = estimate_course(float(low), None if pd.isna(high) else float(high), sessions=course.sessions)
     except CostInputError as error:
         return f"no estimate: {error}"
-    return f"{course.sessions} sessions: {_money_range(estimate.induction_low, estimate.induction_high)}"
+    return f"{course.sessions} sessions: {usd_range(estimate.induction_low, estimate.induction_high)}"
 
 
 def _payment(row: Mapping) -> str:
@@ -190,10 +179,15 @@ def _payment(row: Mapping) -> str:
 
 
 def _location(row: Mapping) -> str:
+    """The street address (or what part of it is known); for at-home care, the states served."""
     if row.get("care_setting") == "at_home":
         served = split_list(row.get("states_served"))
         return "at home; serves " + (", ".join(served) if served else "states not listed")
-    place = ", ".join(x for x in (_text(row.get("city")), _text(row.get("state"))) if x)
+    city_line = " ".join(x for x in (", ".join(x for x in (_text(row.get("city")), _text(row.get("state"))) if x),
+                                     _text(row.get("zip"))) if x)
+    place = ", ".join(x for x in (_text(row.get("street")), city_line) if x)
+    if row.get("care_setting") == "hybrid" and split_list(row.get("states_served")):
+        place += ("; " if place else "") + "at home in " + ", ".join(split_list(row.get("states_served")))
     return place or "location unknown"
 
 
@@ -207,7 +201,7 @@ def _distance(row: Mapping, home: tuple[float, float, str] | None) -> str:
     if latitude is None or pd.isna(latitude) or longitude is None or pd.isna(longitude):
         return "unknown (no clinic position)"
     miles = float(haversine_miles(home[0], home[1], latitude, longitude))
-    return f"{miles:,.1f} miles (straight line)"
+    return distance_label(miles, row.get("geocoded_from")) + " (straight line)"
 
 
 def open_questions(providers: pd.DataFrame, statuses: pd.DataFrame, answers: pd.DataFrame,
@@ -253,11 +247,13 @@ class Comparison:
 
 
 def compare(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFrame, ids: list[str],
-            answers=None, zip_code: str | None = None, course: CourseInputs = CourseInputs()) -> Comparison:
+            answers=None, zip_code: str | None = None, course: CourseInputs = CourseInputs(),
+            prices: pd.DataFrame | None = None) -> Comparison:
     """The comparison of the providers `ids` (shortlist order; unknown ids are skipped with a note).
 
     `answers`: your recorded answers (list of dicts, see vetting.answers); `zip_code`: five digits
-    for distances (an unknown ZIP gives a note and no distances). Raises ValueError for bad answers."""
+    for distances (an unknown ZIP gives a note and no distances); `prices`: data/prices.csv rows (each
+    shown as listed, under its own route and unit). Raises ValueError for bad answers."""
     notes = []
     chosen = providers.set_index("provider_id", drop=False)
     missing = [i for i in ids if i not in chosen.index]
@@ -273,7 +269,8 @@ def compare(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFra
     mine = all_answers[all_answers["provider_id"].isin(list(chosen["provider_id"]))].reset_index(drop=True)
     statuses = criterion_statuses(chosen, evidence, mine)
     scores = score(chosen, evidence, mine).set_index("provider_id")
-    prices = per_session_prices(chosen)
+    price_rows = prices if prices is not None else pd.DataFrame(columns=["provider_id"])
+    per_session = per_session_prices(chosen, price_rows)
     questions = open_questions(chosen, statuses, mine, sources)
     checklist = criteria()
     rows = []
@@ -290,39 +287,36 @@ def compare(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFra
         own = provider_id in set(mine["provider_id"])
         grade_row = scores.loc[provider_id]
         asked = questions[questions["provider_id"] == provider_id]
-        price = prices.loc[index]
-        if pd.notna(price["price_per_session_low"]):
-            price_text = _money_range(price["price_per_session_low"], price["price_per_session_high"])
-            price_text += f" ({price['price_basis']})" + (" · checked over a year ago: possibly stale"
-                                                        if price["price_possibly_stale"] else "")
-        elif _text(price["price_basis"]):
-            price_text = f"{_money_range(row['price_low_usd'], row['price_high_usd'] if pd.notna(row['price_high_usd']) else row['price_low_usd'])} ({price['price_basis']})"
-        else:
-            price_text = "no public price"
-        price_urls = [row["price_source_url"]] if _text(row["price_source_url"]) else page_urls
+        price = per_session.loc[index]
+        listed = prices_for(price_rows, provider_id) if len(price_rows) else price_rows
+        price_text = "; ".join(describe_price(p) for _, p in listed.iterrows()) or "no public price"
+        if price["price_possibly_stale"]:
+            price_text += " · checked over a year ago: possibly stale"
+        price_urls = list(dict.fromkeys(listed["source_url"])) if len(listed) else []
+        session_urls = list(dict.fromkeys(listed.loc[listed["unit"] == "session", "source_url"])) if len(listed) else []
         status_value = PROVIDER_STATUSES.get(_text(row["status"]) or "unknown", "Unknown")
         values = {
-            "status": (status_value, [row["status_source_url"]] if _text(row["status_source_url"]) else page_urls),
+            "status": (status_value, [row["status_source_url"]] if _text(row["status_source_url"]) else
+                       (page_urls if _text(row["status"]) else [])),
             "care_setting": (CARE_SETTINGS.get(row["care_setting"], _text(row["care_setting"])), page_urls),
             "routes": (", ".join(ROUTES.get(r, r) for r in split_list(row["routes"])) or "not stated", page_urls),
             "supervision_model": (SUPERVISION_MODELS.get(row["supervision_model"], _text(row["supervision_model"])), page_urls),
+            "phone": (_text(row.get("phone")) or "not known", page_urls if _text(row.get("phone")) else []),
             "location": (_location(row), page_urls),
             "distance": (_distance(row, home), page_urls),
             "insurance": (_payment(row), page_urls),
-            "price_per_session": (price_text, price_urls),
+            "prices": (price_text, price_urls),
             "course_estimate": (_course_estimate(price, course),
-                                ([row["price_source_url"]] if _text(row["price_source_url"]) else [])
-                                + ([course.source_url] if course.source_url else [])),
-            "grade": (f"{grade_row['grade']:.1f}" + (" (includes your answers)" if own else ""),
-                      evidence_urls or page_urls),
-            "red_flags": (f"{int(grade_row['red_flags'])}: {red_text}" if len(red) else red_text,
-                          red_urls or evidence_urls or page_urls),
+                                session_urls + ([course.source_url] if course.source_url and session_urls else [])),
+            "grade": (grade_text(grade_row["grade"], grade_row["met"] + grade_row["red_flags"], grade_row["applicable"])
+                      + (" (includes your answers)" if own else ""), evidence_urls),
+            "red_flags": (f"{int(grade_row['red_flags'])}: {red_text}" if len(red) else red_text, red_urls),
             "coverage": (f"{int(grade_row['met'] + grade_row['red_flags'])} of {int(grade_row['applicable'])} "
-                         f"({grade_row['coverage'] * 100:.0f}%)", evidence_urls or page_urls),
+                         f"({grade_row['coverage'] * 100:.0f}%)", evidence_urls),
             "open_questions": (f"{len(asked)}: " + "; ".join(asked["title"]) if len(asked) else "0",
                                list(dict.fromkeys(u for u in asked["source_url"] if isinstance(u, str)))),
             "checked_on": (_text(row["checked_on"]), page_urls),
-            "website": (_text(row["website"]) or "not known", [row["website"]] if _text(row["website"]) else page_urls),
+            "website": (_text(row["website"]) or "not known", [row["website"]] if _text(row["website"]) else []),
         }
         for fact, _ in FACTS:
             if fact == "distance" and home is None:

@@ -45,18 +45,42 @@ PROVIDER_STATUSES = {"active": "Active", "closed": "Closed", "unknown": "Unknown
 PRICE_UNITS = {
     "session": "per session",
     "series": "per series",
-    "month": "per month",
     "program": "per program",
+    "month": "per month",
+    "consultation": "per consultation",
+    "other": "other",
 }
 
+# Only a price listed per session is a per-session figure; the other units are shown as they are.
+BUNDLED_UNITS = ("series", "program")
+
+# Who pays, as the price's page puts it (data/prices.csv `payer`).
+PAYERS = {
+    "self_pay": "Self-pay",
+    "insured_copay": "Insured (copay)",
+    "cash_discount": "Cash discount",
+    "unknown": "Not stated",
+}
+
+# A price row's `route` may be `any` when its page prices no particular route.
+ANY_ROUTE = "any"
+
 SOURCE_KINDS = {
-    "source_document": "Source document (checklists, cost and outcome figures)",
+    "source_document": "Source document published by a ketamine provider (checklists, cost and outcome figures)",
     "provider_site": "Provider's own site",
     "news": "News",
     "review_site": "Review site",
     "directory": "Directory or registry",
-    "government": "Government",
+    "government": "Government or regulator",
+    "professional_body": "Professional body",
+    "journal": "Journal",
+    "industry": "Industry or billing guide",
 }
+
+# Kinds whose words are a provider's own (its site, its ads, its blog documents): evidence resting on
+# them is self-reported. Every other kind is independent of the provider it describes.
+SELF_REPORTED_KINDS = ("provider_site", "source_document")
+INDEPENDENT_REFERENCE_KINDS = ("government", "professional_body", "journal")
 
 # USPS codes of the 50 states and DC (territories are not covered yet).
 US_STATES = {
@@ -88,7 +112,8 @@ CRITERION_IDS = (
     "medical_screening",
     "medical_framing",
     "licensed_clinicians",
-    "realistic_claims",
+    "no_guarantees",
+    "success_rate_claims",
     "emergency_protocols",
     "integration_support",
     "followup_care",
