@@ -266,9 +266,9 @@ def _row_from_record(record: dict, name: str) -> ProposalRow:
     for column, value in cells.items():
         if column.startswith(EXPECTED_PREFIX) and value is None and row.action == "update":
             target = own.get(column[len(EXPECTED_PREFIX):])
-            if target and target in row.fields:
+            if target and target in row.fields and target not in KEYS[row.kind]:  # a key names the row; it never changes
                 row.expected.setdefault(target, None)
-    if row.kind in ("evidence", "source") and row.source_url:
+    if row.kind in ("evidence", "price", "source") and row.source_url:
         if row.fields.get("source_url", row.source_url) != row.source_url:
             problem("source_url", "a row's own source_url is the proposal's source_url; they differ; row rejected")
         row.fields["source_url"] = row.source_url

@@ -18,6 +18,7 @@ from .vocab import (
     PAYERS,
     CONDITIONS,
     CRITERION_IDS,
+    FACT_KEYS,
     PRICE_UNITS,
     PROVIDER_STATUSES,
     ROUTES,
@@ -25,6 +26,7 @@ from .vocab import (
     STATUSES,
     SUPERVISION_MODELS,
     US_STATES,
+    fact_pages,
     split_list,
 )
 
@@ -104,10 +106,24 @@ class ProviderSchema(pa.DataFrameModel):
     notes: Series[str] = pa.Field(nullable=True,
                                   description="What a reader should know about the row itself, e.g. weak or third-party sourcing.")
     source_urls: Series[str] = pa.Field(description="Pages the row's facts come from, `;`-separated.")
+    fact_sources: Series[str] = pa.Field(nullable=True,
+                                         description="Which of those pages shows which fact, as `fact=URL` pairs, `;`-separated; facts: "
+                                                     + ", ".join(FACT_KEYS) + ". Each URL is one of the row's `source_urls`.")
     checked_on: Series[str] = pa.Field(str_matches=DATE_PATTERN, description="Date (YYYY-MM-DD) the sources were last read.")
 
     class Config:
         coerce = True
+
+    @pa.check("fact_sources", name="known facts with http(s) pages")
+    def _fact_sources(cls, series: Series[str]) -> Series[bool]:
+        return series.map(lambda v: v is None or v != v or fact_pages(v) is not None)
+
+    @pa.dataframe_check(name="fact_sources cite pages listed in source_urls")
+    def _fact_pages_listed(cls, df: pd.DataFrame) -> Series[bool]:
+        def listed(row) -> bool:
+            pages = fact_pages(row["fact_sources"]) if isinstance(row["fact_sources"], str) else {}
+            return not pages or set(pages.values()) <= set(split_list(row["source_urls"]))
+        return df.apply(listed, axis=1)
 
     @pa.check("website", "status_source_url", "source_urls", name="http(s) URL")
     def _urls(cls, series: Series[str]) -> Series[bool]:

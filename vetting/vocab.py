@@ -3,6 +3,8 @@
 Each vocabulary maps an id (what the CSV files hold) to the words a person reads.
 """
 
+import re
+
 ROUTES = {
     "iv": "IV infusion",
     "im": "IM injection",
@@ -105,6 +107,22 @@ def split_list(value) -> list[str]:
     if value is None or not isinstance(value, str):
         return []
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+# The provider facts whose page is recorded one by one in providers.csv's `fact_sources`.
+FACT_KEYS = ("name", "phone", "address", "states_served", "insurance", "routes", "status")
+
+
+def fact_pages(value) -> dict[str, str] | None:
+    """`phone=https://x/contact;address=https://x/contact` as {fact: page}; None when malformed."""
+    pages: dict[str, str] = {}
+    for item in split_list(value):
+        fact, sep, url = item.partition("=")
+        fact, url = fact.strip(), url.strip()
+        if not sep or fact not in FACT_KEYS or not re.match(r"https?://\S+$", url):
+            return None
+        pages[fact] = url
+    return pages
+
 
 # Criterion ids of the red-flag checklist (DOMAIN.md §3); their full definitions, questions,
 # applicability and sources live in vetting/checklist.toml, and a test keeps both in step.
