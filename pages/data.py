@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from vetting.coverage import coverage_frame, coverage_rows, read_previous
 from vetting.docs import data_dictionary_markdown
 from vetting.vocab import SOURCE_KINDS
 
@@ -13,9 +14,18 @@ st.title("Data & sources")
 directory = ui.directory()
 st.markdown(
     f"The directory holds **{len(directory.providers)} providers**, **{len(directory.evidence)} evidence rows** and "
-    f"**{len(directory.sources)} sources**, read from `{ui.escape_markdown(ui.data_dir())}`. "
+    f"**{len(directory.sources)} sources**. "
     "Every provider fact links to the page it came from and the date it was read; an empty cell means "
     "*not found*, never *no*. No provider pays to be listed or ranked.")
+
+st.header("How much is known")
+previous = read_previous(ui.data_dir())
+st.caption("Shares of open providers (closed ones are hidden by default and left out). On-site means a clinic "
+           "or a hybrid service with a location. A criterion is known when an evidence row records it, met or "
+           "red flag; everything else is unknown, which is never counted against a provider."
+           + (f" The previous release is the {previous[0]}." if previous else ""))
+st.dataframe(coverage_frame(coverage_rows(directory), previous[1] if previous else None), hide_index=True,
+             width="stretch")
 
 st.header("Rows set aside")
 if directory.problems:

@@ -1,5 +1,5 @@
 """`python -m vetting validate [--stale DAYS] [DATA_DIR]`: exit 0 when clean, 1 with one line per
-problem (`file:line:column: message`). `--stale DAYS` also lists facts last checked more than DAYS
+problem (`file:line:column: message`), then (on stderr) the coverage table of vetting/coverage.py. `--stale DAYS` also lists facts last checked more than DAYS
 ago; stale facts are listed, not errors, so they do not change the exit code."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .costs import COSTS_FILE, COURSE_FILE, load_costs, load_course_figures
+from .coverage import coverage_frame, coverage_rows, read_previous
 from .loader import LINE, load_directory
 
 
@@ -50,6 +51,12 @@ def run(args, out, err, stdin) -> int:
         for line in stale:
             print(line, file=out)
         print(f"{len(stale)} fact(s) last checked more than {args.stale} days ago", file=err)
+    previous = read_previous(data_dir)
+    table = coverage_frame(coverage_rows(directory), previous[1] if previous else None)
+    label = f" (previous: {previous[0]})" if previous else ""
+    print(f"coverage{label}:", file=err)
+    for row in table.itertuples(index=False):
+        print(f"  {row.Measure}: {row.Now}" + (f"  [was {row[2]}]" if row[2] else ""), file=err)
     if problems:
         print(f"{len(problems)} problem(s); {len(directory.providers)} providers, "
               f"{len(directory.evidence)} evidence rows and {len(directory.sources)} sources loaded", file=err)
