@@ -11,7 +11,7 @@ from vetting import answers as A
 from vetting import checklists, scoring
 from vetting.prices import describe_price, prices_for
 from vetting.geo import LOCATION_PRECISIONS
-from vetting.vocab import CARE_SETTINGS, CONDITIONS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, split_list
+from vetting.vocab import CARE_SETTINGS, CONDITIONS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, fact_pages, split_list
 
 ui.ensure_app()
 
@@ -128,7 +128,15 @@ checked = pd.to_datetime(row["checked_on"], errors="coerce")
 days = (pd.Timestamp(today) - checked).days if pd.notna(checked) else None
 lines = []
 website = cell(row["website"])
-lines.append(f"- **Phone:** {ui.phone_markdown(row['phone']) or UNKNOWN_FACT}")
+fact_page = fact_pages(row.get("fact_sources")) or {}
+
+
+def shown_on(fact: str, known: bool) -> str:
+    """" (source)", linking the page that shows this fact, when the row records one."""
+    return f" ({ui.source_markdown(fact_page[fact], 'source')})" if known and fact in fact_page else ""
+
+
+lines.append(f"- **Phone:** {ui.phone_markdown(row['phone']) or UNKNOWN_FACT}{shown_on('phone', bool(cell(row['phone'])))}")
 lines.append(f"- **Website:** {ui.source_markdown(website) if website else UNKNOWN_FACT}")
 if cell(row["status"]) and row["status"] != "active":
     status_source = cell(row["status_source_url"])
@@ -136,17 +144,19 @@ if cell(row["status"]) and row["status"] != "active":
                  + (f" ({link(status_source)})" if status_source else ""))
 lines.append(f"- **Care setting:** {CARE_SETTINGS.get(row['care_setting'], ui.escape_markdown(row['care_setting']))}")
 routes = [ROUTES.get(r, r) for r in split_list(row["routes"])]
-lines.append(f"- **Routes:** {ui.escape_markdown(', '.join(routes)) if routes else UNKNOWN_FACT}")
+lines.append(f"- **Routes:** {ui.escape_markdown(', '.join(routes)) if routes else UNKNOWN_FACT}{shown_on('routes', bool(routes))}")
 lines.append(f"- **Supervision:** {SUPERVISION_MODELS.get(row['supervision_model'], ui.escape_markdown(row['supervision_model']))}")
 place = ", ".join(x for x in (cell(row["street"]), cell(row["city"]), cell(row["state"]), cell(row["zip"])) if x)
 location_note = f" ({ui.escape_markdown(row['location_note'])})" if cell(row["location_note"]) else ""
 precision = LOCATION_PRECISIONS.get(row.get("location_precision"), "")
 lines.append(f"- **Address:** {ui.escape_markdown(place) if place else UNKNOWN_FACT}{location_note}"
-             + (f" (known to: {precision})" if place and precision else ""))
+             + (f" (known to: {precision})" if place and precision else "") + shown_on("address", bool(place)))
 served = split_list(row["states_served"])
-lines.append(f"- **States served:** {ui.escape_markdown(', '.join(served)) if served else UNKNOWN_FACT}")
+lines.append(f"- **States served:** {ui.escape_markdown(', '.join(served)) if served else UNKNOWN_FACT}"
+             + shown_on("states_served", bool(served)))
 insurance = cell(row["insurance"])
-lines.append(f"- **Insurance (as stated):** {ui.escape_markdown(insurance.replace(';', ', ')) if insurance else UNKNOWN_FACT}")
+lines.append(f"- **Insurance (as stated):** {ui.escape_markdown(insurance.replace(';', ', ')) if insurance else UNKNOWN_FACT}"
+             + shown_on("insurance", bool(insurance)))
 for column, label in (("spravato_covered_by_insurance", "Spravato billed to insurance"), ("hsa_fsa", "HSA/FSA accepted"),
                       ("superbill", "Superbill provided")):
     if cell(row[column]):

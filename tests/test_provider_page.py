@@ -122,3 +122,20 @@ def test_provider_text_is_escaped_not_rendered(tmp_path, monkeypatch):
     monkeypatch.setenv("VETTING_DATA_DIR", str(tmp_path))
     at = open_page(frame.loc[0, "provider_id"])
     assert "](javascript" not in at.title[0].value and "\\[click\\]" in at.title[0].value
+
+
+def test_each_fact_links_the_page_that_shows_it(tmp_path, monkeypatch):
+    """A phone and an address whose row names their page in fact_sources carry a link to that page;
+    a fact the row does not have gets no link, even when fact_sources names a page for it."""
+    from tests.factories import provider, source, write_directory
+    contact, faq = "https://example.org/contact", "https://example.org/faq"
+    write_directory(tmp_path, [provider("p-facts", phone="512-555-0100", city="Austin", state="TX",
+                                        source_urls=f"{contact};{faq}",
+                                        fact_sources=f"phone={contact};address={faq};insurance={faq}")],
+                    sources=[source(contact), source(faq)])
+    monkeypatch.setenv("VETTING_DATA_DIR", str(tmp_path))
+    facts = next(m.value for m in open_page("p-facts").markdown if "**Phone:**" in m.value)
+    line = {l.split(":**")[0]: l for l in facts.splitlines()}
+    assert f"(<{contact}>)" in line["- **Phone"] and "tel:" in line["- **Phone"]
+    assert f"[source](<{faq}>)" in line["- **Address"]
+    assert "source" not in line["- **Insurance (as stated)"]
