@@ -1,0 +1,197 @@
+"""Checks that rules in rules.toml name: the few tests that need arithmetic or a look around a
+match, which a pattern cannot say. Each takes (text, match, sentence) and returns None to veto
+the match or a detail string (often empty) to keep it.
+
+The thresholds (the trial range, the inflated threshold) come from rules.toml through
+`vetting.claims.rules.RULES`, read when a check runs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import rules as _rules
+
+NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve "
+                "thirteen fourteen fifteen sixteen eighteen twenty").split()
+
+
+def _thresholds():
+    book = _rules.RULES
+    return book.inflated_threshold, book.reference_response_range
+
+
+_OTHER_TREATMENT = re.compile(
+    r"\b(?:antidepressants?|ssris?|snris?|ect|electroconvulsive|placebo|tms|talk therapy|"
+    r"psychotherapy alone|medications?)\b", re.I)
+_NOT_A_RATE = re.compile(r"^\s{0,3}(?:fewer|less|lower|reduction|decrease|drop|off|discount|bioavailab)", re.I)
+# Only a ceiling is stated ("up to 90%"), so the whole range is not above the threshold.
+_UPPER_ONLY = re.compile(r"\b(?:up to|as many as|as high as)\s{1,3}$", re.I)
+
+
+def _rate_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """A stated response rate whose whole range is at or above the threshold, for ketamine itself."""
+    before_number = text[max(0, match.start("lo") - 15):match.start("lo")]
+    if _UPPER_ONLY.search(before_number) or before_number[-1:] in (".", ",") or before_number[-1:].isdigit():
+        return None
+    numbers = [float(match.group("lo"))] + ([float(match.group("hi"))] if match.group("hi") else [])
+    threshold, (low_ref, high_ref) = _thresholds()
+    low = min(numbers)
+    if not threshold <= low <= 100 or max(numbers) > 100:
+        return None
+    end_of_number = match.end("hi") if match.group("hi") else match.end("lo")
+    after = re.sub(r"^\s{0,2}(?:%|percent|per cent)", "", text[end_of_number:min(end_of_number + 24, sentence[1])],
+                   flags=re.I)
+    if _NOT_A_RATE.match(after):
+        return None  # "80% fewer symptoms" is a size of change, not a share of patients
+    before = text[max(sentence[0], match.start() - 80):match.start()]
+    if _OTHER_TREATMENT.search(before) and not re.search(r"\bketamine|spravato|esketamine|infusion", before, re.I):
+        return None  # the rate belongs to another treatment being compared
+    stated = match.group("lo") + ("–" + match.group("hi") if match.group("hi") else "")
+    low_ref, high_ref = _thresholds()[1]
+    return f"states {stated}%; trials report about {low_ref}–{high_ref}% response"
+
+
+def _most_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    tail = text[match.end():min(match.end() + 40, sentence[1])]
+    if re.match(r"\s{0,3}(?:differently|individually|uniquely|at (?:different|their own))", tail, re.I):
+        return None
+    if re.search(r"recover\w{0,3}$", match.group(0), re.I) and re.match(
+            r"\s{0,3}(?:from (?:the |each |an? )?(?:infusion|session|treatment|anesthe|anaesthe|effects|dissociat)|"
+            r"(?:with)?in" + r"\s{1,3}(?:about |around )?\d{1,3}\s{0,2}(?:minutes|mins|hours?)|"
+            r"quickly|fully within)", tail, re.I):
+        return None  # recovering from the session itself, not from the illness
+    low_ref, high_ref = _thresholds()[1]
+    return f"claims most patients improve without qualification; trials report about {low_ref}–{high_ref}% response"
+
+
+def _out_of_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    words = {w: i + 1 for i, w in enumerate(NUMBER_WORDS[:12])}
+
+    def value(token: str) -> int:
+        return int(token) if token.isdigit() else words.get(token.lower(), 0)
+
+    part, whole = value(match.group("part")), value(match.group("whole"))
+    if not whole or part > whole or part * 100 < _thresholds()[0] * whole:
+        return None
+    low_ref, high_ref = _thresholds()[1]
+    return f"states {part} in {whole}; trials report about {low_ref}–{high_ref}% response"
+
+
+
+_OTHER_FORM = re.compile(r"\b(?:ketamine|lozenges?|troches?|tablets?|oral|sublingual|rdt|"
+                         r"in (?:our|the|a) (?:clinic|office|center|centre))\b", re.I)
+
+
+def _spravato_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    # "Spravato in clinic and ketamine lozenges at home": the home part is about another form.
+    return None if _OTHER_FORM.search(match.group(0)) else ""
+
+
+
+_KETAMINE_FORM = re.compile(r"\b(?:ketamine|infusions?|lozenges?|troches?|rdts?|compounded|intravenous|iv)\b", re.I)
+_MENTAL_HEALTH = re.compile(r"\b(?:depress\w{0,5}|anxiety|ptsd|mental|mood|psychiatric|suicid\w{0,6}|ocd|bipolar|"
+                            r"trauma)\b", re.I)
+_CORRECT_APPROVAL = re.compile(r"\b(?:spravato|esketamine|anesthe\w{0,6}|anaesthe\w{0,6}|sedation|"
+                               r"off[- ]label)\b", re.I)
+
+
+def _fda_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """Approval claimed for racemic ketamine in mental health; the clause decides what was approved."""
+    clause = text[sentence[0]:sentence[1]]
+    start, end = match.start() - sentence[0], match.end() - sentence[0]
+    left = max(clause.rfind(ch, 0, start) for ch in ",;:()—–")
+    right_positions = [p for p in (clause.find(ch, end) for ch in ",;:()—–") if p != -1]
+    clause = clause[left + 1:min(right_positions) if right_positions else len(clause)]
+    if _CORRECT_APPROVAL.search(clause) or not _KETAMINE_FORM.search(clause) or not _MENTAL_HEALTH.search(clause):
+        return None
+    return ""
+
+
+
+_QUALIFIED_NO = re.compile(r"\b(?:little|few|minimal|almost|nearly|virtually|hardly|rarely)\b[^\n.!?]{0,6}$", re.I)
+_NOT_HEALTH_RISK = re.compile(r"^[\s-]{0,3}(?:consult\w{0,6}|trial|cancel\w{0,7}|refund|money|to try|obligation|"
+                              r"commitment|call|assessment|evaluation|guarantee|to you|fees?)", re.I)
+_ADDICTION_CONDITION = re.compile(r"^[\s,]{0,3}(?:when|if|at (?:low|therapeutic|these|the doses)|in (?:a |our )?"
+                                  r"(?:medical|clinical|controlled)|as (?:prescribed|used|directed)|under)", re.I)
+
+
+def _no_risk_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    if _QUALIFIED_NO.search(text[max(sentence[0], match.start() - 20):match.start()]):
+        return None  # "few or no side effects" already admits some
+    if _NOT_HEALTH_RISK.match(text, match.end()):
+        return None  # "no-risk consultation" is about money or commitment
+    return ""
+
+
+def _addiction_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    return None if _ADDICTION_CONDITION.match(text, match.end()) else ""
+
+
+
+_REFERRER = re.compile(r"\b(?:your|referral|refer\w{0,3}|from|inform|tell|ask|talk to|current)\b[^\n.!?]{0,25}$", re.I)
+
+
+def _own_clinician(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """A credential that belongs to the provider, not to the patient's own doctor or a referrer."""
+    if _REFERRER.search(text[max(sentence[0], match.start() - 30):match.start()]):
+        return None
+    return ""
+
+
+# Capitalised words that start sentences or name roles, not people.
+NOT_NAMES = frozenset("""
+a an the our we you your they their he she it this that these those my his her its i
+staff nurses nurse doctors doctor physicians physician clinicians clinician providers provider patients patient
+team everyone someone anyone each every all both some many most no our trained licensed medical clinical
+ketamine spravato esketamine therapy therapists therapist psychiatrists psychiatrist care treatment sessions session
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december dr mr mrs ms please then after before during once while when if upon here there
+""".split())
+
+
+
+_CREDENTIAL_HOLDER = re.compile(r"(?:\b(?:our|an?|the|by|staff|team)\s{1,3}|\(|\b[A-Z][a-z]{1,20},?\s{1,2})$")
+
+
+def _credential_context(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """An abbreviation such as MD or RN counts after "our", "an", "(" or a name, not as a state code."""
+    before = text[max(sentence[0], match.start() - 25):match.start()]
+    if not _CREDENTIAL_HOLDER.search(before) and not re.search(r"\b(?:our|an?|the|by|staff|team)\s{1,3}$", before, re.I):
+        return None
+    return _own_clinician(text, match, sentence)
+
+
+def _is_name(word: str) -> bool:
+    return word.lower() not in NOT_NAMES
+
+
+def _named_person(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    names = [g for g in match.groups() if g]
+    return "" if names and all(_is_name(n) for n in names) else None
+
+
+
+_SESSION_WORDS = re.compile(r"\b(?:session|infusion|treatment|procedure|appointment|visit|dose|dosing|takes|lasts|"
+                            r"effects)", re.I)
+
+
+def _session_length(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """A duration counts as a session length when its sentence is about a session or a dose."""
+    return "" if _SESSION_WORDS.search(text, sentence[0], sentence[1]) else None
+
+
+
+CHECKS = {
+    "rate": _rate_check,
+    "most": _most_check,
+    "out_of": _out_of_check,
+    "spravato": _spravato_check,
+    "fda": _fda_check,
+    "no_risk": _no_risk_check,
+    "addiction": _addiction_check,
+    "own_clinician": _own_clinician,
+    "credential_context": _credential_context,
+    "named_person": _named_person,
+    "session_length": _session_length,
+}
