@@ -35,7 +35,7 @@ def _rate_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | 
     if _UPPER_ONLY.search(before_number) or before_number[-1:] in (".", ",") or before_number[-1:].isdigit():
         return None
     numbers = [float(match.group("lo"))] + ([float(match.group("hi"))] if match.group("hi") else [])
-    threshold, (low_ref, high_ref) = _thresholds()
+    threshold = _thresholds()[0]
     low = min(numbers)
     if not threshold <= low <= 100 or max(numbers) > 100:
         return None
@@ -83,9 +83,18 @@ _OTHER_FORM = re.compile(r"\b(?:ketamine|lozenges?|troches?|tablets?|oral|sublin
                          r"in (?:our|the|a) (?:clinic|office|center|centre))\b", re.I)
 
 
+# A sentence that describes the in-clinic observation ("we observe you for two hours, then a friend
+# drives you home") is the opposite of Spravato at home.
+_IN_CLINIC = re.compile(r"\b(?:observ\w{1,6}|certified|healthcare setting|on[- ]site|in[- ](?:clinic|office)|"
+                        r"(?:in|at) (?:our|the|a) (?:clinic|office|center|centre|practice)|"
+                        r"driv(?:e|es|er|ing)|ride home|transportation)\b", re.I)
+
+
 def _spravato_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
     # "Spravato in clinic and ketamine lozenges at home": the home part is about another form.
-    return None if _OTHER_FORM.search(match.group(0)) else ""
+    if _OTHER_FORM.search(match.group(0)) or _IN_CLINIC.search(text, sentence[0], sentence[1]):
+        return None
+    return ""
 
 
 
@@ -110,9 +119,11 @@ def _fda_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | N
 
 
 _QUALIFIED_NO = re.compile(r"\b(?:little|few|minimal|almost|nearly|virtually|hardly|rarely)\b[^\n.!?]{0,6}$", re.I)
-_NOT_HEALTH_RISK = re.compile(r"^[\s-]{0,3}(?:consult\w{0,6}|trial|cancel\w{0,7}|refund|money|to try|obligation|"
-                              r"commitment|call|assessment|evaluation|guarantee|to you|fees?)", re.I)
-_ADDICTION_CONDITION = re.compile(r"^[\s,]{0,3}(?:when|if|at (?:low|therapeutic|these|the doses)|in (?:a |our )?"
+_NOT_HEALTH_RISK = re.compile(r"[\s-]{0,3}(?:consult\w{0,6}|trial|cancel\w{0,7}|refund|money|to try|obligation|"
+                              r"commitment|call|assessment|evaluation|guarantee|to you|fees?|of (?:losing|forfeit\w{0,3}|"
+                              r"being charged|a fee|fees|a charge|cancellation|your deposit))", re.I)
+_ADDICTION_CONDITION = re.compile(r"[\s,]{0,3}(?:(?:when|if) (?:used|taken|given|administered|prescribed|dosed|"
+                                  r"properly|correctly|appropriately)|at (?:low|therapeutic|these|the doses)|in (?:a |our )?"
                                   r"(?:medical|clinical|controlled)|as (?:prescribed|used|directed)|under)", re.I)
 
 
@@ -182,6 +193,42 @@ def _session_length(text: str, match: re.Match, sentence: tuple[int, int]) -> st
 
 
 
+_RESULT_CUE = re.compile(r"\b(?:feel\w{0,3}|relie\w{1,5}|results?|better|recover\w{0,3}|heal\w{0,3}|cure\w{0,1}|"
+                         r"work\w{0,1}|improv\w{1,5}|lighter|yourself again|depress\w{0,5}|anxiety|symptoms|"
+                         r"happ(?:y|ier)|life|change)\b", re.I)
+_SERVICE_PROMISE = re.compile(r"\bpromise\w{0,2}\s{1,3}to\s{1,3}(?:answer|call|return|respond|reply|keep|protect|"
+                              r"treat you with|listen|be honest|tell|explain|respect)", re.I)
+
+
+def _promise_result_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """A promise counts when its sentence is about how the patient will feel or fare, not about service."""
+    if _SERVICE_PROMISE.search(text, sentence[0], sentence[1]):
+        return None
+    return "" if _RESULT_CUE.search(text, sentence[0], sentence[1]) else None
+
+
+# Describing ketamine's street reputation is not selling a high.
+_STREET_REPUTATION = re.compile(r"\b(?:club drug|street drug|party drug|known as|reputation|stigma|nickname|special k|"
+                                r"abus\w{1,4}|misus\w{1,4}|illicit|recreational(?:ly)? us\w{1,3}|used recreationally|"
+                                r"horse tranquili[sz]er|animal tranquili[sz]er)\b", re.I)
+
+
+def _recreational_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    return None if _STREET_REPUTATION.search(text, sentence[0], sentence[1]) else ""
+
+
+_ESKETAMINE = re.compile(r"\b(?:spravato|esketamine)\b", re.I)
+_RACEMIC = re.compile(r"\bketamine\b", re.I)
+
+
+def _breakthrough_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """"Breakthrough therapy" said of ketamine itself (the FDA gave the designation to esketamine)."""
+    window = text[sentence[0]:sentence[1]]
+    if _ESKETAMINE.search(window) or not _RACEMIC.search(window) or "fda" not in window.lower():
+        return None
+    return ""
+
+
 CHECKS = {
     "rate": _rate_check,
     "most": _most_check,
@@ -194,4 +241,7 @@ CHECKS = {
     "credential_context": _credential_context,
     "named_person": _named_person,
     "session_length": _session_length,
+    "promise_result": _promise_result_check,
+    "recreational": _recreational_check,
+    "breakthrough": _breakthrough_check,
 }
