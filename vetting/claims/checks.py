@@ -194,7 +194,7 @@ def _session_length(text: str, match: re.Match, sentence: tuple[int, int]) -> st
 
 
 _RESULT_CUE = re.compile(r"\b(?:feel\w{0,3}|relie\w{1,5}|results?|better|recover\w{0,3}|heal\w{0,3}|cure\w{0,1}|"
-                         r"work\w{0,1}|improv\w{1,5}|lighter|yourself again|depress\w{0,5}|anxiety|symptoms|"
+                         r"work\w{0,1}|improv\w{1,5}|lighter|yourself again|old self|depress\w{0,5}|anxiety|symptoms|"
                          r"happ(?:y|ier)|life|change)\b", re.I)
 _SERVICE_PROMISE = re.compile(r"\bpromise\w{0,2}\s{1,3}to\s{1,3}(?:answer|call|return|respond|reply|keep|protect|"
                               r"treat you with|listen|be honest|tell|explain|respect)", re.I)
@@ -215,6 +215,17 @@ _STREET_REPUTATION = re.compile(r"\b(?:club drug|street drug|party drug|known as
 
 def _recreational_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
     return None if _STREET_REPUTATION.search(text, sentence[0], sentence[1]) else ""
+
+
+_CONDITION = re.compile(r"\b(?:depress\w{0,5}|anxiety|ptsd|ocd|symptoms?|pain|suicidal|trauma|mental health)\b", re.I)
+_ENDING = re.compile(r"\b(?:gone|end\w{0,2}|fix\w{0,3}|cure\w{0,1}|heal\w{0,3}|eliminat\w{1,4}|eras\w{1,3}|rid|free|"
+                     r"goodbye|beat|over|resolv\w{1,3}|disappear\w{0,2}|vanish\w{0,2})\b", re.I)
+
+
+def _lasting_cure_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """"Forever" or "for good" said of an illness ending, not of a lasting change in general."""
+    window = text[sentence[0]:sentence[1]]
+    return "" if _CONDITION.search(window) and _ENDING.search(window) else None
 
 
 _ESKETAMINE = re.compile(r"\b(?:spravato|esketamine)\b", re.I)
@@ -244,4 +255,5 @@ CHECKS = {
     "promise_result": _promise_result_check,
     "recreational": _recreational_check,
     "breakthrough": _breakthrough_check,
+    "lasting_cure": _lasting_cure_check,
 }
