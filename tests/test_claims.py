@@ -261,3 +261,10 @@ def test_cli_unreadable_input_exits_2_and_continues(tmp_path, make_input, messag
     code, out, err = run_cli(["--json", str(bad), str(good)])
     assert code == 2 and message in err
     assert json.loads(out)["source"] == str(good)
+
+
+def test_one_finding_per_flag_per_sentence():
+    report = audit("You will feel like yourself again after your first session, that's our promise. We guarantee results.")
+    assert [(f.id, report.sentence(f)) for f in report.flags] == [
+        ("guarantee_or_cure", "You will feel like yourself again after your first session, that's our promise."),
+        ("guarantee_or_cure", "We guarantee results.")]

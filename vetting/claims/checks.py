@@ -207,6 +207,16 @@ def _promise_result_check(text: str, match: re.Match, sentence: tuple[int, int])
     return "" if _RESULT_CUE.search(text, sentence[0], sentence[1]) else None
 
 
+_PROMISER = re.compile(r"(?:\b(?:we|i)|\b(?:that['’]s|this is|it['’]s|is)\s{1,3}(?:our|my))\s{1,3}$", re.I)
+
+
+def _promise_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """"We promise ..." or "... that's our promise" about how the patient will feel."""
+    if not _PROMISER.search(text[max(sentence[0], match.start() - 16):match.start()]):
+        return None
+    return _promise_result_check(text, match, sentence)
+
+
 # Describing ketamine's street reputation is not selling a high.
 _STREET_REPUTATION = re.compile(r"\b(?:club drug|street drug|party drug|known as|reputation|stigma|nickname|special k|"
                                 r"abus\w{1,4}|misus\w{1,4}|illicit|recreational(?:ly)? us\w{1,3}|used recreationally|"
@@ -226,6 +236,16 @@ def _lasting_cure_check(text: str, match: re.Match, sentence: tuple[int, int]) -
     """"Forever" or "for good" said of an illness ending, not of a lasting change in general."""
     window = text[sentence[0]:sentence[1]]
     return "" if _CONDITION.search(window) and _ENDING.search(window) else None
+
+
+_SESSION_CUE = re.compile(r"\b(?:ketamine|journeys?|sessions?|infusions?|trips?|retreats?)\b", re.I)
+
+
+def _drinks_with_ketamine_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """Cocktails or a party offered alongside the ketamine session itself."""
+    if not _SESSION_CUE.search(text, sentence[0], sentence[1]):
+        return None
+    return _recreational_check(text, match, sentence)
 
 
 _ESKETAMINE = re.compile(r"\b(?:spravato|esketamine)\b", re.I)
@@ -253,6 +273,8 @@ CHECKS = {
     "named_person": _named_person,
     "session_length": _session_length,
     "promise_result": _promise_result_check,
+    "promise": _promise_check,
+    "drinks_with_ketamine": _drinks_with_ketamine_check,
     "recreational": _recreational_check,
     "breakthrough": _breakthrough_check,
     "lasting_cure": _lasting_cure_check,

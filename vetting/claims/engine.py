@@ -185,11 +185,11 @@ def _find_flags(text: str, sentences: Sentences) -> list[Finding]:
         spans = sorted(
             (hit for rule in FLAG_RULES[flag_id] for hit in _matches(rule, sentences, apply_context=True)),
             key=lambda hit: (hit[0], -hit[1]))
-        last_end = -1
+        last_end, last_sentence = -1, None
         for start, end, detail, sentence in spans:
-            if start < last_end:
-                continue  # overlaps a match already kept for this flag
-            last_end = end
+            if start < last_end or sentence == last_sentence:
+                continue  # overlaps a match already kept for this flag, or its sentence already shows it
+            last_end, last_sentence = end, sentence
             findings.append(Finding(flag_id, start, end, *_trimmed(text, sentence), excerpt(text, start, end), detail))
     findings.sort(key=lambda f: (f.start, FLAG_IDS.index(f.id)))
     return findings
