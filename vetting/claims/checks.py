@@ -238,6 +238,23 @@ def _lasting_cure_check(text: str, match: re.Match, sentence: tuple[int, int]) -
     return "" if _CONDITION.search(window) and _ENDING.search(window) else None
 
 
+_SUFFERING = re.compile(r"\b(?:suffer\w{0,3}|struggl\w{1,3}|depress\w{0,5}|anxi\w{2,5}|ptsd|ocd|pain|panic|dark days)\b", re.I)
+
+
+def _lasting_cure_any_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    """"Never ... again" said of the illness or the suffering, not of paperwork or waiting rooms."""
+    return "" if _SUFFERING.search(match.group(0)) else None
+
+
+# "Serious side effects are rare" is accurate; an unqualified "side effects are rare" is not.
+_LIMITED_KIND = re.compile(r"\b(?:serious|severe|major|significant|dangerous|long[- ]term|lasting|permanent|lingering|"
+                           r"life[- ]threatening|adverse)\s{1,3}(?:\w{1,15}\s{1,3})?$", re.I)
+
+
+def _unqualified_side_effects_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
+    return None if _LIMITED_KIND.search(text[max(sentence[0], match.start() - 30):match.start()]) else ""
+
+
 _SESSION_CUE = re.compile(r"\b(?:ketamine|journeys?|sessions?|infusions?|trips?|retreats?)\b", re.I)
 
 
@@ -278,4 +295,6 @@ CHECKS = {
     "recreational": _recreational_check,
     "breakthrough": _breakthrough_check,
     "lasting_cure": _lasting_cure_check,
+    "lasting_cure_any": _lasting_cure_any_check,
+    "unqualified_side_effects": _unqualified_side_effects_check,
 }
