@@ -97,6 +97,8 @@ st.title(ui.escape_markdown(row["name"]))
 ui.shortlist_toggle(provider_id)
 st.page_link("pages/suggest.py", label="Suggest a correction", icon=":material/edit_note:",
              query_params={"provider": provider_id})
+st.page_link("pages/audit.py", label="Audit a page of this provider", icon=":material/fact_check:",
+             query_params={"provider": provider_id})
 scores = scoring.score(one, evidence, answers=answers or None).iloc[0]
 public_scores = scoring.score(one, evidence).iloc[0]
 statuses = scoring.criterion_statuses(one, evidence, answers=answers or None)

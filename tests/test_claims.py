@@ -14,154 +14,19 @@ from vetting.claims import (
     ANSWER_IDS, ANSWERS, FLAG_IDS, FLAGS, MARK_CLOSE, MARK_OPEN, audit, looks_like_html, reduce_html, report_to_json,
     report_to_markdown,
 )
-from vetting.claim_rules import ANSWER_RULES, FLAG_RULES
-from vetting.claims import _anchors, _finditer, _Sentences, _squash
+from vetting.claims.anchors import anchors as _anchors, finditer as _finditer
+from vetting.claims.engine import Sentences as _Sentences
+from vetting.claims.rules import ANSWER_RULES, FLAG_RULES
+from vetting.claims.text import _squash
 from vetting.vocab import CRITERION_IDS
-
-SEED_IDS = {"seed-lumin-medical-vs-nonmedical", "seed-risks-benefits-explained", "seed-innerwell-ketamine-101",
-            "seed-innerwell-myths-facts"}
-
 
 def flag_ids(text: str, **kwargs) -> set[str]:
     return {finding.id for finding in audit(text, **kwargs).flags}
 
 
-FLAG_CASES = [
-    # (text, flag id, expected)
-    ("Our clinic guarantees lasting results after one visit.", "guarantee_or_cure", True),
-    ("Relief is guaranteed or your next session is free.", "guarantee_or_cure", True),
-    ("Ketamine cures depression for most of the people we see.", "guarantee_or_cure", True),
-    ("This miracle treatment changes lives overnight.", "guarantee_or_cure", True),
-    ("Say goodbye to anxiety forever: end your depression for good with us.", "guarantee_or_cure", True),
-    ("We never guarantee results, because every person responds differently.", "guarantee_or_cure", False),
-    ("Ketamine is not a cure, but it can open a window for change.", "guarantee_or_cure", False),
-    ("There is no guarantee that the treatment will work for you.", "guarantee_or_cure", False),
-    ("Will ketamine cure my depression?", "guarantee_or_cure", False),
-    ("Be wary of any clinic that promises a cure.", "guarantee_or_cure", False),
-    ("We guarantee your privacy and keep records secure.", "guarantee_or_cure", False),
-
-    ("Our success rate is 92%.", "inflated_efficacy", True),
-    ("Over 85% of our patients report lasting relief.", "inflated_efficacy", True),
-    ("Infusions work for 80-90% of patients with treatment-resistant depression.", "inflated_efficacy", True),
-    ("Nine out of ten patients feel better after the first series.", "inflated_efficacy", True),
-    ("Most patients recover after six infusions.", "inflated_efficacy", True),
-    ("Studies show a 70-80% response rate in treatment-resistant depression.", "inflated_efficacy", False),
-    ("About 60% of patients respond to a full series.", "inflated_efficacy", False),
-    ("Up to 80% of people may respond, though results vary.", "inflated_efficacy", False),
-    ("Most patients may feel some relief, although not everyone responds.", "inflated_efficacy", False),
-    ("Most patients recover from the infusion within 30 minutes.", "inflated_efficacy", False),
-    ("Bioavailability is about 93% by the intravenous route.", "inflated_efficacy", False),
-    ("Symptoms dropped, with 80% fewer panic attacks reported.", "inflated_efficacy", False),
-
-    ("Only 3 spots left this month, so book now before they are gone.", "pressure_tactics", True),
-    ("This limited-time offer ends Friday.", "pressure_tactics", True),
-    ("Hurry: appointments are filling up fast!", "pressure_tactics", True),
-    ("Take your time; there is no hurry to decide.", "pressure_tactics", False),
-    ("We never run limited-time offers or countdown deals.", "pressure_tactics", False),
-    ("Book a consultation whenever you are ready.", "pressure_tactics", False),
-
-    ("Join our ketamine retreat in the mountains for a week of renewal.", "recreational_framing", True),
-    ("Enjoy a blissful trip in our lounge with friends.", "recreational_framing", True),
-    ("Come get high with us in a safe space.", "recreational_framing", True),
-    ("Unlike a wellness retreat, our program is supervised medical treatment.", "recreational_framing", False),
-    ("This is medical care, not a recreational experience.", "recreational_framing", False),
-    ("Frequent recreational use has been linked to bladder problems.", "recreational_framing", False),
-
-    ("Spravato can now be delivered to your home for self-treatment.", "spravato_at_home", True),
-    ("Try at-home Spravato with our online program.", "spravato_at_home", True),
-    ("Esketamine nasal spray is available at home after a video call.", "spravato_at_home", True),
-    ("Spravato is never dispensed for home use.", "spravato_at_home", False),
-    ("Esketamine is given only in our certified office, not at home.", "spravato_at_home", False),
-    ("We offer Spravato in the clinic and ketamine lozenges at home.", "spravato_at_home", False),
-
-    ("Our IV ketamine infusions are FDA-approved for depression.", "fda_overclaim", True),
-    ("Ketamine is approved by the FDA to treat anxiety and PTSD.", "fda_overclaim", True),
-    ("Our compounded ketamine lozenges are FDA approved for mental health.", "fda_overclaim", True),
-    ("Spravato (esketamine) is FDA-approved for treatment-resistant depression.", "fda_overclaim", False),
-    ("Ketamine has been FDA-approved as an anesthetic since 1970.", "fda_overclaim", False),
-    ("Ketamine is not FDA-approved for depression; it is used off-label.", "fda_overclaim", False),
-
-    ("The treatment has no side effects.", "minimizes_risk", True),
-    ("Ketamine is not addictive.", "minimizes_risk", True),
-    ("Our infusions are completely safe and risk-free.", "minimizes_risk", True),
-    ("There are no serious or lasting side effects.", "minimizes_risk", True),
-    ("Ketamine carries a low risk of addiction when used in a clinic.", "minimizes_risk", False),
-    ("Ketamine is not without risk, and we discuss side effects openly.", "minimizes_risk", False),
-    ("Most people have few or no side effects beyond mild nausea.", "minimizes_risk", False),
-    ("Book a no-risk consultation to ask your questions.", "minimizes_risk", False),
-    ("It is a myth that ketamine has no side effects.", "minimizes_risk", False),
-]
-
-
-@pytest.mark.parametrize("text, flag_id, expected", FLAG_CASES)
-def test_flag(text, flag_id, expected):
-    assert (flag_id in flag_ids(text)) is expected
-
-
-def test_every_flag_has_cases_both_ways():
-    for flag_id in FLAG_IDS:
-        outcomes = {expected for _, case_id, expected in FLAG_CASES if case_id == flag_id}
-        assert outcomes == {True, False}, flag_id
-
-
 def test_inflated_efficacy_reports_the_number_and_the_reference_range():
     finding = next(f for f in audit("Our clinic has a 95% success rate.").flags if f.id == "inflated_efficacy")
     assert "95" in finding.detail and "40" in finding.detail and "70" in finding.detail
-
-
-ANSWER_CASES = [
-    ("Before your first visit we review your medical history and current medications.", "screening_described", True),
-    ("We screen every patient for heart disease and psychosis.", "screening_described", True),
-    ("Sessions take place in a calm room with soft lighting.", "screening_described", False),
-
-    ("Infusions are given by a registered nurse under Ana Ruiz, MD.", "licensed_clinicians_named", True),
-    ("Our psychiatrists meet every patient before treatment.", "licensed_clinicians_named", True),
-    ("Our trained guides will accompany your journey.", "licensed_clinicians_named", False),
-    ("You do not need a referral from your psychiatrist.", "licensed_clinicians_named", False),
-    ("Our office is in Baltimore, MD 21201.", "licensed_clinicians_named", False),
-
-    ("A nurse monitors your blood pressure and oxygen throughout the session.", "monitoring_described", True),
-    ("You will have weekly video check-ins with your clinician.", "monitoring_described", True),
-    ("Relax with headphones and an eye mask.", "monitoring_described", False),
-
-    ("If you feel nauseous, we can give anti-nausea medication right away.", "adverse_reaction_handling", True),
-    ("The clinic keeps emergency equipment on site and staff trained in ACLS.", "adverse_reaction_handling", True),
-    ("Side effects include dizziness and nausea.", "adverse_reaction_handling", False),
-
-    ("Each series includes integration sessions with a therapist.", "integration_support", True),
-    ("We can refer you to a therapist in our local network.", "integration_support", True),
-    ("We suggest keeping a journal.", "integration_support", False),
-
-    ("Dr. Okafor supervises every infusion in person.", "supervisor_named", True),
-    ("Our medical director, Dr. Lindqvist, oversees all treatment plans.", "supervisor_named", True),
-    ("Nurses will monitor you during the session.", "supervisor_named", False),
-    ("A physician supervises treatment.", "supervisor_named", False),
-
-    ("We give IV infusions dosed at 0.5 mg/kg over 40 minutes.", "protocol_described", True),
-    ("The initial series of six infusions runs over two to three weeks, then boosters as needed.",
-     "protocol_described", True),
-    ("We offer IV infusions.", "protocol_described", False),
-    ("Take the lozenge or the tablet at home.", "protocol_described", False),
-
-    ("A single infusion costs $450.", "price_stated", True),
-    ("Contact us for pricing.", "price_stated", False),
-
-    ("We do not accept insurance but provide a superbill.", "insurance_stated", True),
-    ("HSA and FSA cards are welcome.", "insurance_stated", True),
-    ("Parking is free for all visitors.", "insurance_stated", False),
-]
-
-
-@pytest.mark.parametrize("text, answer_id, expected", ANSWER_CASES)
-def test_answer(text, answer_id, expected):
-    report = audit(text)
-    assert (report.answers[answer_id] is not None) is expected
-
-
-def test_every_answer_has_cases_both_ways():
-    for answer_id in ANSWER_IDS:
-        outcomes = {expected for _, case_id, expected in ANSWER_CASES if case_id == answer_id}
-        assert outcomes == {True, False}, answer_id
 
 
 def test_a_question_in_the_text_answers_nothing():
@@ -173,20 +38,6 @@ def test_answer_span_points_at_the_answering_words():
     text = "Payment first. A session costs $500 today."
     match = audit(text).answers["price_stated"]
     assert text[match.start:match.end] == "$500"
-
-
-@pytest.mark.parametrize("flag_id", FLAG_IDS)
-def test_flag_metadata_cites_a_seed_and_a_criterion(flag_id):
-    info = FLAGS[flag_id]
-    assert info.source_id in SEED_IDS and info.section and info.criterion_id in CRITERION_IDS
-    assert info.label and info.why.endswith(".")
-
-
-@pytest.mark.parametrize("answer_id", ANSWER_IDS)
-def test_answer_metadata_cites_a_seed_and_a_criterion(answer_id):
-    info = ANSWERS[answer_id]
-    assert info.source_id in SEED_IDS and info.section and info.criterion_id in CRITERION_IDS
-    assert info.question.endswith("?")
 
 
 # ---------------------------------------------------------------- HTML
@@ -235,9 +86,15 @@ def test_plain_text_is_never_reduced():
 # ---------------------------------------------------------------- report shapes
 
 def test_json_shape_is_exact():
-    data = report_to_json(audit("We guarantee results. A session costs $400.", source="page.txt"))
-    assert set(data) == {"source", "flags", "answers"} and data["source"] == "page.txt"
-    assert data["flags"] and all(set(f) == {"id", "start", "end", "excerpt", "why", "source_id"} for f in data["flags"])
+    text = "Welcome. We guarantee results. A session costs $400."
+    data = report_to_json(audit(text, source="page.txt"))
+    assert set(data) == {"source", "read_as_html", "truncated", "flags", "answers"} and data["source"] == "page.txt"
+    assert data["flags"] and all(set(f) == {
+        "id", "label", "criterion_id", "sentence", "sentence_start", "sentence_end", "claim", "start", "end",
+        "excerpt", "detail", "why", "evidence", "source_id", "section", "sources"} for f in data["flags"])
+    finding = data["flags"][0]
+    assert finding["sentence"] == "We guarantee results." == text[finding["sentence_start"]:finding["sentence_end"]]
+    assert finding["claim"] == text[finding["start"]:finding["end"]] == "guarantee results"
     assert set(data["answers"]) == set(ANSWER_IDS) and data["answers"]["price_stated"] is True
     json.dumps(data)
 
@@ -257,6 +114,8 @@ def test_markdown_report_lists_findings_and_open_questions_without_html():
     # the pasted tag appears only inside a fenced code block, never as page markup we produced
     fenced = markdown.split("```")
     assert all("<script>" not in part for part in fenced[0::2])
+    assert "characters" not in markdown  # people read sentences, not offsets
+    assert "«guarantee results»" in markdown
 
 
 def test_excerpt_is_bounded_and_marks_the_match():
@@ -402,3 +261,10 @@ def test_cli_unreadable_input_exits_2_and_continues(tmp_path, make_input, messag
     code, out, err = run_cli(["--json", str(bad), str(good)])
     assert code == 2 and message in err
     assert json.loads(out)["source"] == str(good)
+
+
+def test_one_finding_per_flag_per_sentence():
+    report = audit("You will feel like yourself again after your first session, that's our promise. We guarantee results.")
+    assert [(f.id, report.sentence(f)) for f in report.flags] == [
+        ("guarantee_or_cure", "You will feel like yourself again after your first session, that's our promise."),
+        ("guarantee_or_cure", "We guarantee results.")]

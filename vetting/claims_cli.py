@@ -1,44 +1,46 @@
-"""`python -m vetting audit [--json] FILE...`: audit provider text for red-flag claims.
+"""`python -m vetting audit [--json] FILE...` and `python -m vetting audit --by-provider FILE.jsonl`:
+audit provider text for red-flag claims.
 
 `-` reads standard input. With --json, one JSON object per file per line (see
-`claims.report_to_json`); without it, a readable summary per file. A file that cannot be read
-(missing, a folder, binary or not UTF-8, over 2 MB) gets a message; the others are still
-audited and the exit code is 2.
+`vetting.claims.report_to_json`: each finding's sentence with its character offsets); without
+it, a readable summary per file (sentences, no offsets). A file that cannot be read (missing, a
+folder, binary or not UTF-8, over 2 MB) gets a message; the others are still audited and the
+exit code is 2.
+
+--by-provider reads JSON lines `{"provider_id", "url", "text"}` one at a time and writes a CSV
+report (`--out`, default standard output) with one row per finding: provider, page URL, flag,
+criterion, claim and sentence; a page with no finding gets one row saying so. Memory stays
+bounded: one record is held at a time and a line longer than the 2 MB limit is skipped unread.
+A progress bar is drawn on standard error when it is a terminal. Records that cannot be used
+are named on standard error (line number and why) and the exit code is 2.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import time
 
-from .claims import ANSWER_IDS, ANSWERS, FLAGS, audit, open_questions, report_to_json
+from .claims import (
+    MAX_BYTES, UnreadableInput, audit, batch_rows, decode, report_to_json, summary_lines,
+)
+from .claims.report import BATCH_COLUMNS
+from .spreadsheet import safe_cell
 
-MAX_BYTES = 2 * 1024 * 1024
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
-
-
-class UnreadableInput(Exception):
-    """An input the audit cannot use; the message says why in plain words."""
+MAX_RECORD = MAX_BYTES + 64 * 1024  # a record's text plus its URL and id
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "audit", help="find red-flag claims (guarantees, inflated success rates, 'no side effects', ...) in provider text")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="text, Markdown or HTML file; '-' reads standard input")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="text, Markdown or HTML file; '-' reads standard input")
     parser.add_argument("--json", action="store_true", help="one JSON object per file per line")
-
-
-def decode(raw: bytes, name: str) -> str:
-    """UTF-8 text from raw bytes, or UnreadableInput for binary, non-UTF-8 or oversized input."""
-    if len(raw) > MAX_BYTES:
-        raise UnreadableInput(f"{name}: larger than 2 MB ({len(raw):,} bytes); audit a smaller excerpt")
-    if b"\x00" in raw:
-        raise UnreadableInput(f"{name}: looks like a binary file, not text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableInput(f"{name}: is not UTF-8 text (save it as UTF-8 and try again)") from None
+    parser.add_argument("--by-provider", metavar="FILE.jsonl",
+                        help="audit JSON-lines records {provider_id, url, text}; write a CSV report per provider")
+    parser.add_argument("--out", metavar="REPORT.csv", help="with --by-provider: write the CSV here (default: standard output)")
 
 
 def read_input(name: str, stdin) -> tuple[str, bool | None]:
@@ -70,31 +72,121 @@ def read_input(name: str, stdin) -> tuple[str, bool | None]:
     return decode(raw, name), is_html
 
 
-def summary_lines(report) -> list[str]:
-    """A readable summary: flags in text order, then the questions left open."""
-    answered = sum(1 for a in ANSWER_IDS if report.answers.get(a))
-    lines = [f"== {report.source}: {len(report.flags)} red flag(s); {answered} of {len(ANSWER_IDS)} "
-             f"checklist questions answered"]
-    if report.flags:
-        lines.append("Red flags, in the order they appear:")
-    for finding in report.flags:
-        lines.append(f"  - {FLAGS[finding.id].label} [{finding.id}] at characters {finding.start}-{finding.end}")
-        lines.append(f"      {finding.excerpt}")
-        if finding.detail:
-            lines.append(f"      measured: {finding.detail}")
-        lines.append(f"      why: {finding.why}")
-        lines.append(f"      source: {finding.source_id}, \"{finding.section}\" (criterion {finding.criterion_id})")
-    answered_labels = [ANSWERS[a].label for a in ANSWER_IDS if report.answers.get(a)]
-    if answered_labels:
-        lines.append("Answered: " + "; ".join(answered_labels))
-    questions = open_questions(report)
-    if questions:
-        lines.append("Questions to ask the provider:")
-        lines += [f"  - {info.question}" for info in questions]
-    return lines
+# ---------------------------------------------------------------- batch
+
+
+class Progress:
+    """A one-line progress bar on a terminal stream (bytes read of the file); silent otherwise."""
+
+    def __init__(self, stream, total: int, every: float = 0.2) -> None:
+        self.stream, self.total, self.every = stream, max(total, 1), every
+        self.enabled = bool(getattr(stream, "isatty", lambda: False)())
+        self.last = 0.0
+
+    def update(self, done: int, records: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self.last < self.every):
+            return
+        self.last = now
+        share = min(done / self.total, 1.0)
+        bar = "#" * int(share * 30)
+        self.stream.write(f"\raudit {bar:<30} {share:4.0%}  {records:,} pages")
+        self.stream.flush()
+
+    def close(self, done: int, records: int) -> None:
+        if self.enabled:
+            self.update(done, records, force=True)
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def parse_record(line: bytes, number: int) -> tuple[str, str, str]:
+    """(provider_id, url, text) of one JSON line, or UnreadableInput naming the line and the problem."""
+    where = f"line {number}"
+    try:
+        record = json.loads(decode(line, where))
+    except json.JSONDecodeError as error:
+        raise UnreadableInput(f"{where}: not a JSON object ({error.msg})") from None
+    if not isinstance(record, dict):
+        raise UnreadableInput(f"{where}: not a JSON object")
+    values = []
+    for key in ("provider_id", "url", "text"):
+        value = record.get(key)
+        if not isinstance(value, str) or (key != "text" and not value.strip()):
+            raise UnreadableInput(f"{where}: needs {key} as text")
+        values.append(value.strip() if key != "text" else value)
+    if not values[2].strip():
+        raise UnreadableInput(f"{where}: text is empty")
+    return values[0], values[1], values[2]
+
+
+def _records(handle, err, skipped: list[int]):
+    """(line number, bytes) per line; a line over MAX_RECORD is skipped without being held in memory."""
+    number = 0
+    while True:
+        line = handle.readline(MAX_RECORD + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(1024 * 1024)  # drain the rest of the overlong line
+            print(f"audit: line {number}: longer than 2 MB; skipped", file=err)
+            skipped.append(number)
+            continue
+        if line.strip():
+            yield number, line
+
+
+def run_by_provider(path: str, out_path: str | None, out, err) -> int:
+    try:
+        total = os.path.getsize(path)
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        print(f"audit: {path}: no such file", file=err)
+        return 2
+    except OSError as error:
+        print(f"audit: {path}: cannot be read ({error.strerror or error})", file=err)
+        return 2
+    target = open(out_path, "w", encoding="utf-8", newline="") if out_path else out
+    progress = Progress(err, total)
+    skipped: list[int] = []
+    pages = findings = 0
+    try:
+        writer = csv.DictWriter(target, fieldnames=BATCH_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for number, line in _records(handle, err, skipped):
+            try:
+                provider_id, url, text = parse_record(line, number)
+            except UnreadableInput as problem:
+                print(f"audit: {problem}; skipped", file=err)
+                skipped.append(number)
+                continue
+            report = audit(text, source=url)
+            rows = batch_rows(provider_id, url, report)
+            writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
+            pages += 1
+            findings += len(report.flags)
+            progress.update(handle.tell(), pages)
+        progress.close(total, pages)
+    finally:
+        handle.close()
+        if out_path:
+            target.close()
+    print(f"audit: {pages:,} page(s), {findings:,} finding(s)" + (f", {len(skipped)} record(s) skipped" if skipped else "")
+          + (f"; report in {out_path}" if out_path else ""), file=err)
+    return 2 if skipped else 0
 
 
 def run(args, out, err, stdin) -> int:
+    if args.by_provider:
+        if args.files:
+            print("audit: give either FILE... or --by-provider FILE.jsonl, not both", file=err)
+            return 2
+        return run_by_provider(args.by_provider, args.out, out, err)
+    if not args.files:
+        print("audit: name at least one FILE ('-' reads standard input), or use --by-provider FILE.jsonl", file=err)
+        return 2
     exit_code = 0
     for name in args.files:
         try:

@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "score": "vetting.scoring_cli",
     "cost": "vetting.costs_cli",
     "audit": "vetting.claims_cli",
+    "audit-eval": "vetting.claims_eval_cli",
     "merge": "vetting.merge_cli",
 }
 

@@ -19,6 +19,31 @@ PAGES = {
 }
 
 
+# The Audit page with findings: a provider chosen by ?provider=, a page address and pasted text.
+AUDIT_FINDINGS = ("/audit?provider=ketamine-north-duluth", "https://example.org/faq",
+                  "Our success rate is 92%. You will feel like yourself again after your first session, that's our "
+                  "promise. Ketamine is completely non-addictive. Spravato is given in our office, where a nurse "
+                  "observes you for two hours before a friend drives you home.")
+
+
+def audit_findings(page, url: str, out: Path) -> None:
+    path, address, text = AUDIT_FINDINGS
+    page.goto(url + path)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Address of the page (https://…)").fill(address)
+    page.get_by_role("textbox", name="Address of the page (https://…)").press("Enter")
+    wait_for_app(page)
+    box = page.get_by_role("textbox", name="Paste provider text")
+    box.fill(text)
+    box.press("Control+Enter")
+    page.get_by_role("button", name="Download the proposal (CSV)").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.set_viewport_size({"width": 1280, "height": 3200})  # the page scrolls inside the app, not the window
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(out / "audit-findings.png"), full_page=True)
+    print(out / "audit-findings.png")
+
+
 def main(out_dir: str) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -32,6 +57,8 @@ def main(out_dir: str) -> None:
                 page.wait_for_timeout(1500)  # let the map and charts draw
                 page.screenshot(path=str(out / f"{name}{suffix}.png"), full_page=(suffix == ""))
                 print(out / f"{name}{suffix}.png")
+            if suffix == "":
+                audit_findings(page, url, out)
             page.close()
         browser.close()
 
