@@ -154,20 +154,46 @@ def test_replacing_a_value_needs_the_value_it_replaces(data_copy, bundled, expec
         assert load_directory(data_copy).providers.set_index("provider_id").at[provider_id, "name"] == "A Corrected Name"
 
 
-def test_a_price_correction_states_what_it_replaces_and_cites_its_page(data_copy, bundled):
-    provider_id, cells = provider_with(bundled, "price_low_usd", present=True)
-    new_price = float(cells["price_low_usd"]) + 50
-    rows = [new_source(), {**meta("provider", "update"), "provider_id": provider_id, "price_low_usd": f"{new_price:g}",
-                           "expected_price_low_usd": cells["price_low_usd"], "price_high_usd": f"{new_price + 100:g}",
-                           "expected_price_high_usd": cells["price_high_usd"] or "",
-                           "price_source_url": NEW_URL, "expected_price_source_url": cells["price_source_url"]}]
+def price_row_with(directory):
+    """A loaded price row and its raw cells (the bundled data has prices)."""
+    (key, cells), *_ = P.current_rows(directory)["price"].items()
+    return key, cells
+
+
+def test_a_new_price_on_a_new_page_is_added_and_the_same_key_again_is_refused(data_copy, bundled):
+    (provider_id, route, unit, _), cells = price_row_with(bundled)
+    new_low = float(cells["low_usd"]) + 50
+    rows = P.price_rows(provider_id, {"route": route, "unit": unit, "low_usd": f"{new_low:g}", "high_usd": f"{new_low:g}",
+                                      "payer": "self_pay", "note": "New list on the page."},
+                        NEW_URL, "The page lists a new price.", DAY, bundled, [], "New clinic: about", "provider_site")
+    assert [r["kind"] for r in rows] == ["source", "price"] and rows[-1]["action"] == "add"
     code, out, _ = merge("--apply", write(data_copy, rows), data_copy)
     assert code == 0, out
-    assert f"~ providers.csv {provider_id}: price_low_usd: {cells['price_low_usd']} -> {new_price:g}" in out.splitlines()
-    merged = load_directory(data_copy).providers.set_index("provider_id")
-    assert merged.at[provider_id, "price_low_usd"] == new_price
-    assert merged.at[provider_id, "price_source_url"] == NEW_URL
-    assert NEW_URL in merged.at[provider_id, "source_urls"].split(";")
+    merged = load_directory(data_copy)
+    assert merged.problems == []
+    added = merged.prices[(merged.prices["provider_id"] == provider_id) & (merged.prices["source_url"] == NEW_URL)]
+    assert added[["route", "unit", "low_usd"]].values.tolist() == [[route, unit, new_low]]
+    # the old row stays: a price from another page is another row, never an overwrite
+    assert len(merged.prices) == len(bundled.prices) + 1
+    again = [{**meta("price", "add"), "provider_id": provider_id, "route": route, "unit": unit, "low_usd": "1",
+              "high_usd": "1", "payer": "self_pay", "checked_on": DAY}]
+    code, out, _ = merge(write(data_copy, again), data_copy)
+    assert code == 1 and "already in prices.csv; use action update" in out
+
+
+def test_a_price_update_states_what_it_replaces(data_copy, bundled):
+    (provider_id, route, unit, url), cells = price_row_with(bundled)
+    new_low = float(cells["low_usd"]) + 25
+    rows = P.price_rows(provider_id, {"route": route, "unit": unit, "low_usd": f"{new_low:g}",
+                                      "high_usd": f"{max(new_low, float(cells['high_usd'])):g}"},
+                        url, "The page now lists more.", DAY, bundled)
+    assert rows[-1]["action"] == "update" and rows[-1]["expected_low_usd"] == cells["low_usd"]
+    code, out, _ = merge("--apply", write(data_copy, rows), data_copy)
+    assert code == 0, out
+    merged = load_directory(data_copy).prices
+    row = merged[(merged["provider_id"] == provider_id) & (merged["route"] == route) & (merged["unit"] == unit)
+                 & (merged["source_url"] == url)]
+    assert row["low_usd"].tolist() == [new_low]
 
 
 UNREADABLE = [
@@ -331,7 +357,7 @@ def test_every_input_form_reads_the_same(bundled, form):
 
 @pytest.mark.parametrize("column, a, b, same", [
     ("low_usd", "400", "400.0", True),
-    ("price_low_usd", "400", "450", False),
+    ("low_usd", "400", "450", False),
     ("routes", "iv;im", "im; iv", True),
     ("routes", "iv", "iv;im", False),
     ("name", "Clinic", "clinic", False),
@@ -344,22 +370,20 @@ def test_same_value(column, a, b, same):
 
 def test_the_page_builders_round_trip_through_the_cli(data_copy, bundled):
     """What the Suggest page downloads merges with `python -m vetting merge` and is then visible."""
-    priced_id, priced = provider_with(bundled, "price_low_usd", present=True)
+    corrected_id, corrected = provider_with(bundled, "phone", present=False)
     rows = P.new_provider_rows({"name": "Round Trip Ketamine", "city": "Denver", "state": "CO", "care_setting": "clinic",
-                                "supervision_model": "in_clinic_monitored", "routes": ["iv", "im"],
-                                "price_low_usd": "500", "price_unit": "session"},
+                                "supervision_model": "in_clinic_monitored", "routes": ["iv", "im"]},
                                NEW_URL, "Listed on its own site.", DAY, bundled, [], "Round Trip: about", "provider_site")
     new_id = rows[-1]["provider_id"]
     assert new_id == "round-trip-ketamine-denver"
     rows += P.evidence_rows(new_id, "emergency_protocols", "met", "Describes its emergency plan.", NEW_URL,
                             "Page shows it.", DAY, bundled, rows)
-    low = float(priced["price_low_usd"]) + 25
-    high = max(low, float(priced["price_high_usd"] or 0))
-    correction = P.provider_correction_rows(priced_id, {"price_low_usd": f"{low:g}", "price_high_usd": f"{high:g}",
-                                                        "name": priced["name"]},
-                                            NEW_URL, "New price on the page.", DAY, bundled, rows)
+    rows += P.price_rows(new_id, {"route": "iv", "unit": "session", "low_usd": "500", "high_usd": "500",
+                                  "payer": "self_pay"}, NEW_URL, "Its price page.", DAY, bundled, rows)
+    correction = P.provider_correction_rows(corrected_id, {"phone": "(303) 555-0199", "name": corrected["name"]},
+                                            NEW_URL, "Phone on the page.", DAY, bundled, rows)
     assert [r["kind"] for r in correction] == ["provider"]  # the source is already pending
-    assert correction[0]["expected_price_low_usd"] == priced["price_low_usd"] and "name" not in correction[0]
+    assert correction[0]["phone"] == "303-555-0199" and "name" not in correction[0]
     rows += correction
     path = data_copy.parent / "from-the-page.csv"
     path.write_text(P.proposal_csv(rows), encoding="utf-8")
@@ -369,9 +393,10 @@ def test_the_page_builders_round_trip_through_the_cli(data_copy, bundled):
     assert merged.problems == []
     providers = merged.providers.set_index("provider_id")
     assert providers.at[new_id, "name"] == "Round Trip Ketamine" and providers.at[new_id, "routes"] == "iv;im"
-    assert (providers.at[priced_id, "price_low_usd"], providers.at[priced_id, "price_high_usd"]) == (low, high)
-    assert providers.at[priced_id, "price_source_url"] == NEW_URL
+    assert providers.at[corrected_id, "phone"] == "303-555-0199"
+    assert NEW_URL in providers.at[corrected_id, "source_urls"].split(";")
     assert ((merged.evidence["provider_id"] == new_id) & (merged.evidence["criterion_id"] == "emergency_protocols")).sum() == 1
+    assert merged.prices[merged.prices["provider_id"] == new_id][["route", "unit", "low_usd"]].values.tolist() == [["iv", "session", 500.0]]
 
 
 def test_a_correction_that_changes_nothing_proposes_nothing(bundled):
