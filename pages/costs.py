@@ -82,7 +82,8 @@ if for_route.empty:
             "known; ask providers for their price.", icon=":material/info:")
 for _, row in per_session.iterrows():
     names = ", ".join(behind.loc[behind["provider_id"].isin(row["provider_ids"]), "name"].drop_duplicates())
-    st.markdown(f"- **Per session, {ui.escape_markdown(CARE_SETTINGS.get(row['care_setting'], ''))}:** "
+    what = "Insured copay per visit" if row["copay"] else "Per session"
+    st.markdown(f"- **{what}, {ui.escape_markdown(CARE_SETTINGS.get(row['care_setting'], ''))}:** "
                 f"{cost_model.usd_range(row['min_usd'], row['max_usd'])}, median {cost_model.usd(row['median_usd'])} "
                 f"(n={row['n']}: {ui.escape_markdown(names)}) · "
                 + " · ".join(ui.source_markdown(u) for u in row["price_source_urls"]))
@@ -119,7 +120,7 @@ for _, row in costs[(costs["unit"] == "session") & costs["low_usd"].notna()].ite
     chart_rows.append({"route": ROUTES.get(row["route"], "Any route"), "kind": REFERENCE,
                        "low": row["low_usd"], "high": row["high_usd"],
                        "text": f"{FIGURE_KINDS[row['figure_kind']]}: {cost_model.usd_range(row['low_usd'], row['high_usd'])}"})
-for _, row in observed[observed["unit"] == "session"].iterrows():
+for _, row in observed[(observed["unit"] == "session") & ~observed["copay"]].iterrows():
     chart_rows.append({"route": ROUTES.get(row["route"], "Route not stated"), "kind": OBSERVED,
                        "low": row["min_usd"], "high": row["max_usd"],
                        "text": f"{cost_model.usd_range(row['min_usd'], row['max_usd'])}, n={row['n']}"})

@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+
+from vetting.prices import per_session_prices
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -213,6 +215,21 @@ def test_a_route_counts_only_its_own_prices_and_a_program_is_never_divided():
     assert ranges.loc[("im", "clinic", "session"), "min_usd"] == 150
     assert ("esketamine_nasal", "clinic", "session") not in ranges.index  # no Spravato price observed
     assert ranges.loc[("any", "clinic", "session"), "provider_ids"] == ["d"]
+
+
+def test_an_insured_copay_is_never_pooled_with_prices():
+    prices = _price_rows([
+        ("a", "esketamine_nasal", "session", None, 900, 900, "https://a.example.com/p"),
+        ("b", "esketamine_nasal", "session", None, 10, 10, "https://b.example.com/copay"),
+    ])
+    prices.loc[1, "payer"] = "insured_copay"
+    ranges = costs.observed_ranges(PROVIDERS, prices).set_index(["route", "care_setting", "unit", "copay"])
+    price = ranges.loc[("esketamine_nasal", "clinic", "session", False)]
+    copay = ranges.loc[("esketamine_nasal", "clinic", "session", True)]
+    assert (price["min_usd"], price["n"]) == (900, 1) and (copay["min_usd"], copay["provider_ids"]) == (10, ["b"])
+    per_session = per_session_prices(PROVIDERS, prices)
+    low = per_session["price_per_session_low"]
+    assert low.iloc[0] == 900 and pd.isna(low.iloc[1])  # b's copay is not its price
 
 
 @pytest.mark.parametrize("amount, unit, sessions, message", [

@@ -113,6 +113,9 @@ def with_source_urls(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame
 # Observed prices
 
 
+INSURED_COPAY = "insured_copay"
+
+
 def provider_session_prices(providers: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     """One row per price a page shows (data/prices.csv), with the provider's name and care setting
     and the price in words. Each row stays under its own route and unit: nothing is divided or
@@ -143,20 +146,23 @@ def observed_ranges(providers: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFra
     """What providers' pages show, per route x care setting x unit, as listed.
 
     A price counts only under the route its page gives (`any` when the page names none) and only
-    under its own unit: a program price is a program price, never a per-session figure. Per
+    under its own unit: a program price is a program price, never a per-session figure, and an
+    insured copay (`copay` True) is never pooled with prices. Per
     group: `min_usd` the lowest low, `max_usd` the highest high, `median_usd` the median of the
     rows' midpoints ((low + high) / 2), `n` the number of providers, `sessions_included` the
     distinct session counts of series and programs, `provider_ids` and `price_source_urls` where
     each figure comes from. Amounts are whole dollars as shown.
     """
-    columns = ["route", "care_setting", "unit", "min_usd", "median_usd", "max_usd", "n", "sessions_included",
+    columns = ["route", "care_setting", "unit", "copay", "min_usd", "median_usd", "max_usd", "n", "sessions_included",
                "provider_ids", "price_source_urls"]
     long = provider_session_prices(providers, prices)
+    # What an insured patient pays is not the clinic's price: copays form their own groups.
+    long = long.assign(copay=long["payer"].eq(INSURED_COPAY))
     out = []
-    for (route, setting, unit), group in long.groupby(["route", "care_setting", "unit"], sort=True):
+    for (route, setting, unit, copay), group in long.groupby(["route", "care_setting", "unit", "copay"], sort=True):
         midpoints = (group["low_usd"] + group["high_usd"]) / 2
         out.append({
-            "route": route, "care_setting": setting, "unit": unit,
+            "route": route, "care_setting": setting, "unit": unit, "copay": bool(copay),
             "min_usd": float(group["low_usd"].min()), "median_usd": float(midpoints.median()),
             "max_usd": float(group["high_usd"].max()), "n": int(group["provider_id"].nunique()),
             "sessions_included": sorted(int(n) for n in group["sessions_included"].dropna().unique()),

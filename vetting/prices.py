@@ -60,7 +60,8 @@ def per_session_prices(providers: pd.DataFrame, prices: pd.DataFrame | None,
     today = today if today is not None else pd.Timestamp.today().normalize()
     checked = pd.to_datetime(prices["checked_on"], format="%Y-%m-%d", errors="coerce")
     stale_ids = set(prices.loc[(today - checked).dt.days > STALE_AFTER_DAYS, "provider_id"])
-    per_session = prices[prices["unit"] == "session"]
+    # a copay is what an insured patient pays, not the clinic's price
+    per_session = prices[(prices["unit"] == "session") & (prices["payer"] != "insured_copay")]
     low = per_session.groupby("provider_id")["low_usd"].min()
     high = per_session.assign(high=per_session["high_usd"].fillna(per_session["low_usd"])).groupby("provider_id")["high"].max()
     low = low.fillna(high.reindex(low.index))
