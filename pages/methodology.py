@@ -4,8 +4,8 @@ and how results are ordered."""
 import streamlit as st
 
 import ui
-from vetting import checklists, scoring
-from vetting.find import SORTS
+from vetting import checklists, provenance, scoring
+from vetting.find import DEFAULT_SORT, SORTS
 from vetting.vocab import CARE_SETTINGS, ROUTES
 
 ui.ensure_app()
@@ -38,10 +38,12 @@ def applies_to(care_settings, routes_any) -> str:
 
 st.title("Methodology")
 st.markdown(
-    "Every provider is checked against one checklist of red flags, taken from four source documents "
-    "(listed under **Data & sources**). Each criterion has a question you can ask the provider. "
-    "A red flag is recorded only where a public page shows the problem; where nothing is found the "
-    "criterion stays **unknown**.")
+    "Every provider is checked against one checklist of red flags. Its criteria come from four source "
+    "documents **published by ketamine providers** (see *Who wrote our sources* below) and are each "
+    "backed by at least one independent source: the FDA, the American Psychiatric Association's task "
+    "force, a professional society, a peer-reviewed study or the DEA. Each criterion has a question you "
+    "can ask the provider. A red flag is recorded only where a public page shows the problem; where "
+    "nothing is found the criterion stays **unknown**.")
 
 # --- the checklist ---
 st.header("The checklist")
@@ -56,6 +58,38 @@ rows = [
 st.markdown(header + "\n" + "\n".join(rows))
 st.caption("Questions come from the same documents where they name one; the others are plain questions "
            "written for this directory about the same criterion.")
+
+st.subheader("The red-flag rubric")
+st.caption("What counts as a red flag for each criterion, and what does not. When a page is unclear, it is "
+           "not a red flag. Every red flag shown links the page and says, in our words, what it claims.")
+for cid, c in criteria.iterrows():
+    counts = [x for x in (c["rubric_counts"] if isinstance(c["rubric_counts"], list) else []) if x]
+    not_ = [x for x in (c["rubric_not"] if isinstance(c["rubric_not"], list) else []) if x]
+    with st.expander(c["title"]):
+        st.markdown("**Counts as a red flag:**\n" + "\n".join(f"- {ui.escape_markdown(x)}" for x in counts)
+                    + "\n\n**Does not count:**\n" + "\n".join(f"- {ui.escape_markdown(x)}" for x in not_))
+        if isinstance(c["severity"], str) and c["severity"]:
+            st.markdown(f"**Severity:** {ui.escape_markdown(c['severity'])}")
+
+st.subheader("Who wrote our sources")
+documents = sources[sources["kind"] == "source_document"]
+st.markdown(
+    "The four source documents the checklist started from are all **published by ketamine providers**, "
+    "who have an interest in how ketamine care is judged: "
+    + "; ".join(f"{ui.source_markdown(r['source_url'], r['title'])} ({ui.escape_markdown(r['publisher'] or 'publisher not named')})"
+                for _, r in documents.iterrows())
+    + ". We cite them for what they say, but no criterion rests on them alone: each also cites an independent "
+    "source, shown beside it in the table above.")
+publishers = provenance.published_sources(directory.providers, sources)
+if len(publishers):
+    names = sorted(set(publishers["name"]))
+    st.markdown(
+        f"Providers listed here that publish one of these documents: {ui.escape_markdown(', '.join(names))}. "
+        "Their pages say so, and their grades follow exactly the same rules as everyone's.")
+st.markdown(
+    "Evidence rows are marked by whose words they rest on: the **provider's own words** (its site, ads or "
+    "blog) or an **independent page** (news, a regulator, a registry, a journal). A provider can describe "
+    "safeguards it does not keep; an independent page is harder to write for yourself.")
 
 st.subheader("Default weights")
 st.markdown(ui.escape_markdown(checklists.weight_rationale()))
@@ -100,5 +134,8 @@ st.caption(f"{stale} fact(s) were last checked more than 12 months ago. Every pa
 st.header("Neutral ranking")
 st.markdown(
     "Nothing in this directory is ordered, badged or hidden for payment, and no provider can pay to "
-    "change its grade. **Find providers** sorts by grade, highest first, then by name (A to Z) when "
-    f"grades are equal. {ui.escape_markdown(SORTS['grade'])} You can also sort by distance or by name there.")
+    "change its grade or its place. **Find providers** lists providers by place unless you choose "
+    f"otherwise: {ui.escape_markdown(SORTS[DEFAULT_SORT])} Sorting by checklist grade is a choice you make "
+    f"there: {ui.escape_markdown(SORTS['grade'])} A provider is graded only when at least a third of the "
+    "criteria that apply to it are known, so a provider that writes little about itself is not ranked "
+    "below one that writes a lot; it is shown as *not enough known yet*, with the questions to ask.")

@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from vetting import answers as A
-from vetting import checklists, scoring
+from vetting import checklists, provenance, scoring
 from vetting.prices import describe_price, prices_for
 from vetting.geo import LOCATION_PRECISIONS
 from vetting.vocab import CARE_SETTINGS, CONDITIONS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, fact_pages, split_list
@@ -183,14 +183,29 @@ if cell(row["notes"]):
 if cell(row["evidence_note"]):
     st.caption("What its pages were checked for: " + ui.escape_markdown(row["evidence_note"]))
 
+# A provider that publishes one of the directory's source documents says so here.
+published = provenance.published_sources(one, sources)
+if len(published):
+    titles = "; ".join(ui.source_markdown(r["source_url"], r["title"]) for _, r in published.iterrows())
+    st.warning(f"**Conflict of interest:** this provider publishes {titles}, cited by this directory as a source "
+               "document. Its grade follows the same rules as every provider's, and every criterion also cites "
+               "an independent source (see Methodology).", icon=":material/info:")
+
 # --- checklist breakdown ---
 st.header("Checklist")
+kinds = provenance.page_kinds(sources)
+public_marks = [i for i in statuses.itertuples(index=False) if i.status != "unknown" and i.origin == scoring.PUBLIC]
+own_marks = sum(provenance.origin(i.source_url, kinds, row["website"]) == provenance.OWN_WORDS for i in public_marks)
 st.caption("Each criterion that applies to this provider, with what a public source shows. "
-           "Unknown means no source says either way yet; it is never counted as a red flag.")
+           "Unknown means no source says either way yet; it is never counted as a red flag."
+           + (f" {own_marks} of the {len(public_marks)} marks from public sources rest on the provider's own words "
+              "(its site or ads); the rest on independent pages." if public_marks else ""))
 for item in statuses.itertuples(index=False):
     criterion = criteria.loc[item.criterion_id]
     with st.container(border=True):
-        origin = f" · {item.origin}" if cell(item.origin) else ""
+        whose = (f": {provenance.origin(item.source_url, kinds, row['website'])}"
+                 if item.origin == scoring.PUBLIC and cell(item.source_url) else "")
+        origin = f" · {item.origin}{whose}" if cell(item.origin) else ""
         st.markdown(f"**{STATUS_LABELS[item.status]} — {ui.escape_markdown(criterion['title'])}**{origin}")
         if item.status == "unknown":
             st.markdown(f"No public source found yet. Red flag would be: {ui.escape_markdown(criterion['red_flag'])}")

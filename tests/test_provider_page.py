@@ -139,3 +139,23 @@ def test_each_fact_links_the_page_that_shows_it(tmp_path, monkeypatch):
     assert f"(<{contact}>)" in line["- **Phone"] and "tel:" in line["- **Phone"]
     assert f"[source](<{faq}>)" in line["- **Address"]
     assert "source" not in line["- **Insurance (as stated)"]
+
+
+@pytest.mark.parametrize("provider_id, discloses", [("innerwell", True), ("better-u", True), ("mindbloom", False)])
+def test_a_provider_that_publishes_a_source_document_says_so(bundled, provider_id, discloses):
+    at = open_page(provider_id)
+    assert any("Conflict of interest" in w.value for w in at.warning) is discloses
+
+
+def test_each_public_mark_says_whose_words_it_rests_on(tmp_path, monkeypatch):
+    from tests.factories import evidence, provider, source, write_directory
+    own, news = "https://clinic.example.com/faq", "https://news.example.org/story"
+    write_directory(tmp_path, [provider("p-marks", website="https://clinic.example.com", source_urls=own)],
+                    [evidence("p-marks", "medical_screening", source_url=own),
+                     evidence("p-marks", "licensed_clinicians", source_url=news)],
+                    sources=[source(own, kind="provider_site"), source(news, kind="news")])
+    monkeypatch.setenv("VETTING_DATA_DIR", str(tmp_path))
+    at = open_page("p-marks")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "public source: provider's own words" in text and "public source: independent page" in text
+    assert any("1 of the 2 marks from public sources rest on the provider's own words" in c.value for c in at.caption)
