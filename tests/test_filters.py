@@ -1,5 +1,6 @@
 """Filters as a table: query parameters in, provider ids out."""
 
+import pandas as pd
 import pytest
 
 from tests.factories import SOURCE, price, provider, write_directory
@@ -197,3 +198,22 @@ def test_find_can_keep_only_the_page_columns(enriched):
     assert list(slim["provider_id"]) == list(full["provider_id"])
     assert set(slim.columns) == ({c for c in PAGE_COLUMNS if c in enriched} | {"distance_miles", "serves_your_state"})
     assert not any(c.startswith("_has:") for c in full.columns)  # helpers never reach results
+
+
+@pytest.mark.parametrize("params", [{}, {"zip": "78701", "radius": "300"}, {"state": "tx"}, {"route": "iv"}])
+def test_the_default_order_does_not_move_when_a_provider_writes_more_about_itself(bundled_directory, params):
+    """Adding "met" evidence to one provider (as a marketing-rich site would earn) changes its grade,
+    never its place in the default order."""
+    from vetting.checklists import criteria
+    from vetting.filters import parse_params
+    directory = bundled_directory
+    state, _ = parse_params(params)
+    before, _ = find(enrich(directory.providers, directory.evidence, prices=directory.prices), state)
+    target = before["provider_id"].iloc[len(before) // 2]
+    extra = pd.DataFrame([{"provider_id": target, "criterion_id": cid, "status": "met", "note": "Synthetic.",
+                           "source_url": "https://example.org/synthetic", "checked_on": "2026-12-01"}
+                          for cid in criteria().index])
+    after, _ = find(enrich(directory.providers, pd.concat([directory.evidence, extra], ignore_index=True),
+                           prices=directory.prices), state)
+    assert after["provider_id"].tolist() == before["provider_id"].tolist()
+    assert after.set_index("provider_id").at[target, "met"] > before.set_index("provider_id").at[target, "met"]
