@@ -9,6 +9,7 @@ from tests.browser.server import CHROMIUM_ARGS, chromium_path, streamlit_server,
 
 PAGES = {
     "find": "/?route=iv,im&zip=10001&radius=100",
+    "find-nozip": "/",
     "provider": "/provider?provider=ketamine-north-duluth",
     "costs": "/costs",
     "compare": "/compare?shortlist=ember-health-nyc,ketamine-north-duluth,mindbloom",
