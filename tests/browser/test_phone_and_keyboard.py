@@ -10,7 +10,33 @@ def test_phone_width_shows_notice_and_results(browser, app_url):
     wait_for_app(page)
     notice = page.get_by_text("Call or text", exact=False).first
     assert notice.is_visible()
-    assert page.query_selector("[data-testid='stDataFrame']")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 400, f"page scrolls sideways at phone width ({width}px)"
+    context.close()
+
+
+def test_phone_near_10001_shows_cards_with_names_and_tel_links(browser, app_url):
+    """At 390 px Find shows cards (the table is for wider screens): names as text inside the screen,
+    tappable phone numbers, and a same-tab link to each provider's page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url + "/?zip=10001&radius=100")
+    wait_for_app(page)
+    cards = page.locator(".st-key-find_cards_view")
+    assert cards.is_visible() and not page.locator(".st-key-find_table_view").is_visible()
+    first = cards.locator("strong").first
+    box = first.bounding_box()
+    assert first.inner_text().strip() and box and 0 <= box["x"] and box["x"] + box["width"] <= 390
+    assert cards.locator("a[href^='tel:']").count() >= 1
+    link = cards.get_by_role("link", name="Open its page").first
+    assert link.get_attribute("target") in (None, "", "_self")
+    link.click()
+    page.wait_for_url("**/provider?provider=*")
+    wait_for_app(page)
+    assert len(context.pages) == 1  # the same tab: the session (filters, answers, shortlist) goes along
+    page.go_back()
+    wait_for_app(page)
+    assert "zip=10001" in page.url
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 400, f"page scrolls sideways at phone width ({width}px)"
     context.close()
