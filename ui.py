@@ -127,6 +127,26 @@ def found_providers(state: dict, sort: str, answers=None, weights: dict | None =
                   tuple(sorted(to_params(state).items())), sort)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _fallback(folder: str, fingerprint: tuple, answers_key: tuple, weights_key: tuple, params_key: tuple):
+    from vetting.filters import parse_params
+    from vetting.find import nearest_fallback
+
+    state, _notes = parse_params(dict(params_key))
+    enriched = _enriched(folder, fingerprint, answers_key, weights_key, tuple(state.get("must_have", ())),
+                         bool(state.get("must_have_known")))
+    return nearest_fallback(enriched, state)
+
+
+def fallback(state: dict, answers=None, weights: dict | None = None):
+    """vetting.find.nearest_fallback for a ZIP search that found nothing (cached like the results)."""
+    from vetting.filters import to_params
+
+    folder = data_dir()
+    return _fallback(folder, _fingerprint(folder), answers_key(answers), tuple(sorted((weights or {}).items())),
+                     tuple(sorted(to_params(state).items())))
+
+
 @st.cache_resource(show_spinner=False)
 def _map_store() -> dict:
     return {}

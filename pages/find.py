@@ -130,12 +130,36 @@ st.radio("Sort by", sort_options, key="f_sort", horizontal=True,
          format_func={"place": "Nearest (or by state)", "grade": "Checklist grade", "name": "Name"}.get)
 st.caption("Order: " + SORTS[st.session_state.f_sort])
 
+def _widen(radius: float) -> None:
+    st.session_state["f_radius"] = radius
+
+
+def _allow_at_home() -> None:
+    st.session_state["f_setting"] = []
+
+
 if results.empty:
     worst = F.most_restrictive(view, state)
     if worst:
         key, without = worst
         st.info(f"No provider matches every filter. The filter that removes the most is "
                 f"**{F.FILTERS_BY_KEY[key].label}**: without it, {without} provider(s) would show.")
+    nearby = ui.fallback(state, answers, custom_weights)
+    if nearby is not None and len(nearby.nearest):
+        st.subheader("Nearest providers that match your other filters")
+        st.caption("Straight-line distance from your ZIP's centre; 'about' where the clinic's position is its ZIP or "
+                   "city centre.")
+        for _, near in nearby.nearest.iterrows():
+            where = ", ".join(x for x in (near["city"], near["state"]) if isinstance(x, str) and x)
+            st.page_link("pages/provider.py", query_params={"provider": near["provider_id"]},
+                         label=ui.escape_markdown(f"{near['name']} — {where or 'location unknown'}, "
+                                                  f"{distance_label(near['distance_miles'], near['geocoded_from'])}"))
+        if nearby.wider_radius:
+            st.button(f"Widen the radius to {nearby.wider_radius:g} miles", on_click=_widen, args=(nearby.wider_radius,),
+                      icon=":material/zoom_out_map:")
+    if nearby is not None and nearby.at_home_here:
+        st.button(f"Include the {nearby.at_home_here} at-home service(s) that serve your state", on_click=_allow_at_home,
+                  icon=":material/home:")
     st.stop()
 
 # --- the table, one page at a time (nobody scrolls through thousands of rows; filters narrow it) ---

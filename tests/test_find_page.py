@@ -130,3 +130,17 @@ def test_the_table_pages_through_large_results():
     at.number_input(key="f_page").set_value(3).run()
     assert at.dataframe[0].value["provider_id"].tolist() == ids[200:300]
     assert any("Showing 201 to" in c.value for c in at.caption)
+
+
+def test_an_empty_zip_search_offers_the_nearest_providers_and_a_wider_radius():
+    """Austin + IV finds nothing within 50 miles: the page names the nearest IV providers with their
+    distances and offers one click to widen the radius, after which they are in the results."""
+    at = run_find({"zip": "78701", "route": "iv", "radius": "10"})
+    assert at.session_state["find_provider_ids"] == []
+    assert [s.value for s in at.subheader][:1] == ["Nearest providers that match your other filters"]
+    widen = next(b for b in at.button if b.label.startswith("Widen the radius to "))
+    radius = float(widen.label.split(" to ")[1].split()[0])
+    widen.click().run()
+    assert not at.exception
+    assert at.session_state["f_radius"] == radius
+    assert at.session_state["find_provider_ids"], "the wider radius should reach the nearest providers"

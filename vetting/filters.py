@@ -39,6 +39,7 @@ class Context:
     zip_location: tuple[float, float, str] | None = None
     radius: float = DEFAULT_RADIUS_MILES
     must_have_known: bool = False
+    at_home_shown: bool = True   # False when the care-setting filter leaves out at-home and hybrid care
     remote_here: pd.Series | None = None
     distance_miles: pd.Series | None = None  # from the ZIP, worked out once per view
 
@@ -221,6 +222,8 @@ def _apply_zip(providers: pd.DataFrame, value: str, context: Context) -> pd.Seri
 
 def _phrase_zip(value: str, context: Context) -> str:
     state = context.zip_location[2] if context.zip_location else "?"
+    if not context.at_home_shown:
+        return f"within {context.radius:g} miles of {value}"
     return f"within {context.radius:g} miles of {value} (or treating at home in {state})"
 
 
@@ -385,8 +388,10 @@ def to_params(state: Mapping[str, Any]) -> dict[str, str]:
 
 def context_for(state: Mapping[str, Any]) -> Context:
     location = geo.zip_location(state["zip"]) if "zip" in state else None
+    settings = set(state.get("setting") or ())
     return Context(zip_location=location, radius=float(state.get("radius", DEFAULT_RADIUS_MILES)),
-                   must_have_known=bool(state.get("must_have_known", False)))
+                   must_have_known=bool(state.get("must_have_known", False)),
+                   at_home_shown=not settings or bool(settings & {"at_home", "hybrid"}))
 
 
 @dataclass

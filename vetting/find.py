@@ -20,7 +20,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .filters import View, apply_filters, prepare_columns
+from .filters import MAX_RADIUS_MILES, View, apply_filters, prepare_columns
 from .prices import per_session_prices
 from .scoring import StatusMatrix, must_have_mask, public_status_matrix, score_matrix, with_answers
 
@@ -116,3 +116,39 @@ def find(enriched: pd.DataFrame, state: Mapping[str, Any], sort: str = DEFAULT_S
     result["distance_miles"] = distance[order]
     result["serves_your_state"] = view.serves_your_state.to_numpy()[positions]
     return result, view
+
+
+# Radii offered when a ZIP search finds nothing: the smallest of these that reaches the nearest match.
+WIDER_RADII = (25, 50, 100, 150, 250, 500, 1000, 3000)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """What to offer when a search near a ZIP finds nothing (or everything is far away)."""
+    nearest: pd.DataFrame            # on-site providers matching every other filter, nearest first, with distance_miles
+    wider_radius: float | None       # the smallest offered radius that reaches the nearest one
+    at_home_here: int                # at-home services serving the ZIP's state if the setting filter allowed them
+
+
+def nearest_fallback(enriched: pd.DataFrame, state: Mapping[str, Any], limit: int = 5) -> Fallback | None:
+    """For a ZIP search: the nearest on-site providers that match every filter but the radius, the
+    radius that would reach the nearest, and how many at-home services serve the ZIP's state if the
+    care-setting filter were dropped. None without a known ZIP."""
+    if "zip" not in state:
+        return None
+    others = {k: v for k, v in state.items() if k != "radius"}
+    view = apply_filters(enriched, {**others, "radius": MAX_RADIUS_MILES})
+    if view.context.zip_location is None:
+        return None
+    on_site = view.mask & view.distance_miles.notna() & ~view.serves_your_state
+    nearest, _ = find(enriched.loc[on_site.to_numpy()], {**others, "radius": MAX_RADIUS_MILES}, sort="distance")
+    nearest = nearest.head(limit)
+    wider = None
+    if len(nearest):
+        reach = float(nearest["distance_miles"].iloc[0])
+        wider = next((float(r) for r in WIDER_RADII if r >= reach), None)
+    at_home = 0
+    if "setting" in state:
+        without_setting = apply_filters(enriched, {k: v for k, v in state.items() if k != "setting"})
+        at_home = int((without_setting.mask & without_setting.serves_your_state).sum())
+    return Fallback(nearest, wider, at_home)
