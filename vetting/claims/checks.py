@@ -26,6 +26,8 @@ _OTHER_TREATMENT = re.compile(
     r"psychotherapy alone|medications?)\b", re.I)
 _NOT_A_RATE = re.compile(r"^\s{0,3}(?:fewer|less|lower|reduction|decrease|drop|off|discount|bioavailab)", re.I)
 # Only a ceiling is stated ("up to 90%"), so the whole range is not above the threshold.
+_AMONG_RESPONDERS = re.compile(r"\bwho\s{1,3}(?:had\s{1,3}|have\s{1,3})?(?:experienced|responded|improved|benefited|"
+                               r"completed|achieved|saw|reported)\b", re.I)
 _UPPER_ONLY = re.compile(r"\b(?:up to|as many as|as high as)\s{1,3}$", re.I)
 
 
@@ -44,6 +46,8 @@ def _rate_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | 
                    flags=re.I)
     if _NOT_A_RATE.match(after):
         return None  # "80% fewer symptoms" is a size of change, not a share of patients
+    if _AMONG_RESPONDERS.search(text, match.start(), min(match.end() + 40, sentence[1])):
+        return None  # "84% of clients who improved kept their gains" counts earlier responders, not response
     before = text[max(sentence[0], match.start() - 80):match.start()]
     if _OTHER_TREATMENT.search(before) and not re.search(r"\bketamine|spravato|esketamine|infusion", before, re.I):
         return None  # the rate belongs to another treatment being compared
@@ -113,6 +117,10 @@ def _fda_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | N
     right_positions = [p for p in (clause.find(ch, end) for ch in ",;:()—–") if p != -1]
     clause = clause[left + 1:min(right_positions) if right_positions else len(clause)]
     if _CORRECT_APPROVAL.search(clause) or not _KETAMINE_FORM.search(clause) or not _MENTAL_HEALTH.search(clause):
+        return None
+    # "Spravato (esketamine) is an FDA approved ketamine-based treatment": the subject is esketamine
+    before = text[sentence[0]:match.start()]
+    if re.search(r"\b(?:spravato|esketamine)\b", before, re.I) and not re.search(r"\b(?:unlike|whereas|while|but|than)\b", before, re.I):
         return None
     return ""
 
