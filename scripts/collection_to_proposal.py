@@ -128,8 +128,8 @@ class Builder:
             self.report.append(f"{where}: {pid}: new row reuses an existing id; left out")
             return
         site = staged.get("website", "").rstrip("/").lower()
-        if site and site in self.websites and not staged.get("street"):
-            self.report.append(f"{where}: {pid}: same website as {self.websites[site]} and no address of its own; left out")
+        if site and site in self.websites and not any(staged.get(c) for c in ("street", "city", "phone")):
+            self.report.append(f"{where}: {pid}: same website as {self.websites[site]} and no location or phone of its own; left out")
             return
         if not urls:
             self.report.append(f"{where}: {pid}: new row cites no page; left out")
