@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 
-st.set_page_config(page_title="Ketamine therapy provider directory", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Ketamine therapy provider directory", page_icon=":material/explore:", layout="wide")
 
 # (file, title, icon, url_path); a page joins the menu once its file exists.
 PAGES = [

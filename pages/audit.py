@@ -109,7 +109,7 @@ links = source_links()
 answered = [a for a in ANSWER_IDS if report.answers.get(a)]
 questions = open_questions(report)
 
-st.subheader("Summary")
+st.header("Summary")
 col_flags, col_answered, col_open = st.columns(3)
 col_flags.metric("Red flags found", len(report.flags))
 col_answered.metric("Questions answered", f"{len(answered)} of {len(ANSWER_IDS)}")
@@ -125,7 +125,7 @@ if report.text.strip() and not looks_english(report.text):
     st.warning("This text does not look like English. The audit only recognises English wording, so finding "
                "nothing here says nothing about the page.", icon=":material/translate:")
 
-st.subheader("Red flags")
+st.header("Red flags")
 st.caption("Findings are listed in the order they appear in the text, not by importance.")
 if not report.flags:
     st.success("None of the red-flag patterns matched. That is not a clean bill of health: the audit only "
@@ -142,7 +142,7 @@ for number, finding in enumerate(report.flags, 1):
         st.markdown(f"**What the evidence says:** {ui.escape_markdown(info.evidence)}")
         st.caption(citation(info.sources, links) + f"; checklist criterion `{info.criterion_id}`")
 
-st.subheader("Questions to ask the provider")
+st.header("Questions to ask the provider")
 if questions:
     st.caption("The text does not answer these checklist questions. Unknown is not a red flag: ask.")
     for info in questions:
@@ -162,7 +162,7 @@ with st.expander("The text that was audited"):
     shown = report.text[:SHOWN_TEXT_LIMIT]
     st.text(shown + ("\n…" if len(report.text) > SHOWN_TEXT_LIMIT else ""))
 
-st.subheader("Download the report")
+st.header("Download the report")
 url_by_id = {source_id: url for source_id, (url, _) in links.items()}
 col_md, col_json = st.columns(2)
 col_md.download_button("Report as Markdown", report_to_markdown(report, url_by_id), file_name="claim-audit.md",
@@ -170,7 +170,7 @@ col_md.download_button("Report as Markdown", report_to_markdown(report, url_by_i
 col_json.download_button("Report as JSON", json.dumps(report_to_json(report), ensure_ascii=False, indent=2),
                          file_name="claim-audit.json", mime="application/json", icon=":material/download:")
 
-st.subheader("Propose these findings as evidence")
+st.header("Propose these findings as evidence")
 if not report.flags:
     st.caption("There is nothing to propose: no red flag was found.")
 elif not chosen or not is_http_url(page_url):

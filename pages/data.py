@@ -38,7 +38,7 @@ else:
     st.success("Every row of every data file passed validation.")
 
 st.header("Sources")
-sources = directory.sources.assign(kind=directory.sources["kind"].map(SOURCE_KINDS))
+sources = directory.sources.assign(kind=directory.sources["kind"].map(SOURCE_KINDS)).fillna("")  # empty, not "None"
 st.dataframe(sources[["source_id", "title", "publisher", "kind", "published", "source_url", "notes"]],
              hide_index=True, width="stretch",
              column_config={"source_url": st.column_config.LinkColumn("Link"), "source_id": "Id",

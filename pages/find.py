@@ -68,7 +68,8 @@ with st.sidebar:
     st.text_input("Name or city", key="f_q", max_chars=100)
     st.checkbox("No red flags", key="f_no_red_flags",
                 help="Hide providers where a cited source shows a problem. Unknown is never a red flag.")
-    st.slider("Minimum grade", 0.0, 100.0, step=5.0, key="f_min_grade")
+    st.slider("Minimum grade", 0.0, 100.0, step=5.0, key="f_min_grade", format="%d",
+              help="Only graded providers at or above this grade (0 shows everyone, graded or not).")
     st.checkbox("Include closed providers", key="f_closed")
     checklist = criteria()
     with st.expander("Must-haves and weights"):

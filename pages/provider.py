@@ -15,7 +15,9 @@ from vetting.vocab import CARE_SETTINGS, CONDITIONS, PROVIDER_STATUSES, ROUTES, 
 
 ui.ensure_app()
 
-STATUS_LABELS = {"met": "✅ Met", "red_flag": "🚩 Red flag", "unknown": "❔ Unknown"}
+# Material icons (no emoji font needed); red is only for red flags, unknown is neutral grey.
+STATUS_LABELS = {"met": ":green[:material/check_circle: Met]", "red_flag": ":red[:material/flag: Red flag]",
+                 "unknown": ":gray[:material/help: Unknown]"}
 UNKNOWN_FACT = "not found on its public pages (unknown)"
 
 directory = ui.directory()
@@ -27,6 +29,7 @@ st.page_link("pages/find.py", label="Back to Find providers", icon=":material/ar
 # --- which provider: the URL names it; otherwise (or when the id is unknown) the person chooses ---
 requested = st.query_params.get("provider")
 if requested not in names:
+    st.title("Provider")
     if requested:
         st.warning(f"No provider with the id “{ui.escape_markdown(requested[:80])}” is in the directory. "
                    "Choose one below.", icon=":material/help:")

@@ -173,7 +173,7 @@ with tab_fix:
             st.query_params["provider"] = provider_id  # a shareable link to this correction form
         current = P.current_rows(directory)["provider"].get((provider_id,), {})
         prefix = f"fix_{generation}_{provider_id}"
-        st.subheader("Correct its facts")
+        st.header("Correct its facts")
         st.caption("Change the fields that are wrong or missing. Emptying a field does not propose removing "
                    "it: say so under *Why* instead.")
         values = provider_fields(prefix, current)
@@ -183,7 +183,7 @@ with tab_fix:
                                           st.session_state[PENDING], title, kind)
         offer_rows(rows, f"{prefix}_add", "No field changed yet.")
 
-        st.subheader("Report what a page shows for a checklist item")
+        st.header("Report what a page shows for a checklist item")
         eprefix = f"evidence_{generation}_{provider_id}"
         criterion_id = st.selectbox("Checklist criterion", list(CRITERION_IDS), index=None, placeholder="Choose",
                                     format_func=lambda c: criterion_titles.get(c, c), key=f"{eprefix}_criterion")
@@ -198,7 +198,7 @@ with tab_fix:
                  if criterion_id and (note.strip() or eurl) else [])
         offer_rows(erows, f"{eprefix}_add", "Choose a criterion and describe what the page shows.")
 
-        st.subheader("Report a price a page shows")
+        st.header("Report a price a page shows")
         st.caption("One price as the page lists it: its route, what it buys and, for a series or program, how many "
                    "sessions it includes. It is never divided into a per-session figure.")
         pprefix = f"price_{generation}_{provider_id}"
@@ -236,7 +236,7 @@ with tab_new:
     offer_rows(rows, f"{prefix}_add", "Enter at least the provider's name.")
 
 st.divider()
-st.subheader("Your proposal")
+st.header("Your proposal")
 pending = st.session_state[PENDING]
 if not pending:
     st.caption("No rows yet. Rows you add appear here; you can remove them before downloading.")

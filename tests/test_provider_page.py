@@ -58,7 +58,7 @@ def test_facts_checklist_and_sources_are_shown(bundled):
     assert "days ago" in markdown
     for url in row["source_urls"].split(";"):
         assert f"(<{url}>)" in markdown  # every source URL is a link
-    assert "🚩 Red flag" in markdown and "❔ Unknown" in markdown
+    assert ":red[:material/flag: Red flag]" in markdown and ":gray[:material/help: Unknown]" in markdown
     assert metric(at, "Red flags") == str(flagged["red_flags"])
     assert metric(at, "Grade") == f"{flagged['grade']:.0f} / 100"
 
