@@ -44,11 +44,37 @@ if st.session_state.get("find_params_seen") != params or "f_route" not in st.ses
     st.session_state["f_must_have_known"] = bool(state.get("must_have_known", False))
     st.session_state["f_sort"] = params.get("sort") if params.get("sort") in SORTS else DEFAULT_SORT
 
+# --- a guided start: three plain questions that set the filters (a coordinator can skip it) ---
+GUIDED_SETTINGS = {"clinic": ["clinic", "hybrid"], "home": ["at_home", "hybrid"], "either": []}
+
+
+def _apply_guided_start() -> None:
+    typed = (st.session_state.get("g_zip") or "").strip()
+    st.session_state["f_zip"] = typed
+    st.session_state["f_setting"] = GUIDED_SETTINGS[st.session_state.get("g_setting") or "either"]
+    st.session_state["f_insurance"] = ["any"] if st.session_state.get("g_insurance") == "yes" else []
+
+
+with st.expander("New here? Three questions to get started", expanded=not params, icon=":material/explore:"):
+    st.text_input("Where are you? Your ZIP code", key="g_zip", max_chars=5, placeholder="e.g. 78701",
+                  help="Used only in this browser session, to put the nearest providers first.")
+    st.radio("Where would you be treated?", list(GUIDED_SETTINGS), key="g_setting", horizontal=True,
+             format_func={"clinic": "At a clinic", "home": "At home (online care)", "either": "Either"}.get)
+    st.caption("At a clinic, staff give ketamine (or Spravato, the nasal spray) and watch over you. At home, a "
+               "clinician prescribes by video and you take it yourself, usually as a lozenge, with check-ins.")
+    st.radio("Will you use insurance?", ["yes", "no", "unsure"], key="g_insurance", horizontal=True,
+             format_func={"yes": "Yes", "no": "No, I will pay myself", "unsure": "Not sure"}.get)
+    st.caption("Insurance rarely pays for ketamine itself, which is used off-label; it more often covers Spravato. "
+               "'Yes' shows providers whose own pages name an insurer; many say nothing, which is not a no.")
+    st.button("Show providers", on_click=_apply_guided_start, type="primary", icon=":material/search:")
+
 with st.sidebar:
     st.header("Filters")
     st.multiselect("Route of administration", list(ROUTES), format_func=ROUTES.get, key="f_route",
                    help="Shows providers offering any of the chosen routes.")
-    st.multiselect("Supervision model", list(SUPERVISION_MODELS), format_func=SUPERVISION_MODELS.get, key="f_supervision")
+    st.multiselect("Supervision model", list(SUPERVISION_MODELS), format_func=SUPERVISION_MODELS.get, key="f_supervision",
+                   help="Who watches over a session: clinic staff on site, a REMS-certified office with two hours of "
+                        "observation (required for Spravato), or a clinician online for care at home.")
     st.multiselect("Care setting", list(CARE_SETTINGS), format_func=CARE_SETTINGS.get, key="f_setting")
     insurance_options = F.FILTERS_BY_KEY["insurance"].options
     st.multiselect("Insurance and payment", list(insurance_options), format_func=insurance_options.get,

@@ -144,3 +144,22 @@ def test_an_empty_zip_search_offers_the_nearest_providers_and_a_wider_radius():
     assert not at.exception
     assert at.session_state["f_radius"] == radius
     assert at.session_state["find_provider_ids"], "the wider radius should reach the nearest providers"
+
+
+@pytest.mark.parametrize("setting, insurance, expected_setting, expected_insurance", [
+    ("clinic", "yes", ["clinic", "hybrid"], ["any"]),
+    ("home", "unsure", ["at_home", "hybrid"], []),
+    ("either", "no", [], []),
+])
+def test_the_guided_start_sets_the_filters_and_the_url(setting, insurance, expected_setting, expected_insurance):
+    at = run_find()
+    assert at.expander[0].label.startswith("New here?")
+    at.text_input(key="g_zip").input("10001")
+    at.radio(key="g_setting").set_value(setting)
+    at.radio(key="g_insurance").set_value(insurance)
+    next(b for b in at.button if b.label == "Show providers").click().run()
+    assert not at.exception
+    assert at.session_state["f_zip"] == "10001"
+    assert at.session_state["f_setting"] == expected_setting
+    assert at.session_state["f_insurance"] == expected_insurance
+    assert at.query_params["zip"] in ("10001", ["10001"])  # the URL holds the result, to share or come back to
