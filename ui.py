@@ -326,3 +326,13 @@ def save_quote(quote) -> None:
 
 def quotes_for(provider_id: str):
     return [q for q in quotes() if q.provider_id == provider_id]
+
+
+def is_phone() -> bool:
+    """Whether the browser says it is a phone (its user agent names "Mobi" or "Android"), to start
+    Find with cards instead of the wide table; the person can switch either way."""
+    try:
+        agent = st.context.headers.get("User-Agent", "") or ""
+    except Exception:  # noqa: BLE001 - no request context (tests, bare scripts): a desktop
+        return False
+    return "Mobi" in agent or "Android" in agent

@@ -192,7 +192,6 @@ if results.empty:
 # --- the table, one page at a time (nobody scrolls through thousands of rows; filters narrow it) ---
 PAGE_SIZE = 100
 CARDS_PER_PAGE = 20  # a phone shows cards in smaller pages
-CARD_WIDTH_PX = 640  # at or below this width, cards instead of the table
 pages_total = (len(results) - 1) // PAGE_SIZE + 1
 page_number = 1
 if pages_total > 1:
@@ -225,77 +224,77 @@ if pages_total > 1:
     first = (page_number - 1) * PAGE_SIZE + 1
     st.caption(f"Showing {first:,} to {first + len(rows) - 1:,} of {len(results):,}, in the order above.")
 
-# Phones get cards, wider screens the table (CSS below picks one; both come from the same rows).
-st.html(f"<style>@media (max-width: {CARD_WIDTH_PX}px) {{ .st-key-find_table_view {{ display: none; }} }}"
-        f"@media (min-width: {CARD_WIDTH_PX + 1}px) {{ .st-key-find_cards_view {{ display: none; }} }}</style>")
+# Phones get cards, wider screens the table; both come from the same rows, and either can be chosen.
 names = dict(zip(rows["provider_id"], rows["name"]))
-with st.container(key="find_cards_view"):
-    card_pages = (len(rows) - 1) // CARDS_PER_PAGE + 1
-    card_page = 1
-    if card_pages > 1:
-        card_page = int(st.number_input(f"Cards (page of {card_pages}, {CARDS_PER_PAGE} each)", min_value=1,
-                                        max_value=card_pages, value=1, step=1, key="f_card_page"))
-    for _, card in table.iloc[(card_page - 1) * CARDS_PER_PAGE: card_page * CARDS_PER_PAGE].iterrows():
-        provider_id = card["provider_id"]
-        with st.container(border=True):
-            routes_text = ", ".join(card["routes"]) or "routes not stated"
-            distance = f" · {card['distance_miles']}" if card.get("distance_miles") else ""
-            st.markdown(f"**{ui.escape_markdown(card['name'])}**  \n"
-                        f"{ui.escape_markdown(card['care_setting'] or '')} · {ui.escape_markdown(routes_text)}  \n"
-                        f"{ui.escape_markdown(card['where'])}{ui.escape_markdown(distance)}  \n"
-                        f"Checklist: {ui.escape_markdown(card['grade'])}")
-            contact = [ui.phone_markdown(rows.at[_, "phone"]) or "phone not known"]
-            if isinstance(card["website"], str) and card["website"]:
-                contact.append(ui.source_markdown(card["website"], "website"))
-            st.markdown(" · ".join(contact))
-            open_col, add_col = st.columns(2)
-            open_col.page_link("pages/provider.py", label="Open its page", icon=":material/open_in_new:",
-                               query_params={"provider": provider_id})
-            if add_col.button("Add to shortlist", key=f"card_add_{provider_id}", icon=":material/playlist_add:",
-                              disabled=provider_id in ui.shortlist_ids()):
-                if not ui.shortlist_add([provider_id]):
-                    st.toast(f"Added {names[provider_id]} to your shortlist", icon=":material/playlist_add_check:")
-
-with st.container(key="find_table_view"):
-    opened = st.selectbox("Open a provider's page", list(rows["provider_id"]), index=None, format_func=names.get,
-                          placeholder="Choose a provider from this list", key="f_open")
-    if opened:
-        st.page_link("pages/provider.py", label="Open " + ui.escape_markdown(names[opened]), icon=":material/open_in_new:",
-                     query_params={"provider": opened})
-    selection = st.dataframe(
-        table, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="find_table",
-        column_order=[c for c in table.columns if c != "provider_id"],
-        column_config={
-            "name": st.column_config.TextColumn("Provider"),
-            "grade": st.column_config.TextColumn("Checklist", help="Grade 0-100 and how many applicable criteria are known; "
-                                                 "no grade when under a third are known. See Methodology."),
-            "red_flags": st.column_config.NumberColumn("Red flags", format="%d", help="Checklist criteria where a cited source shows the problem"),
-            "phone": st.column_config.LinkColumn("Phone", display_text=r"tel:\+1(\d{10})", help="Tap to call"),
-            "where": st.column_config.TextColumn("Where"),
-            "distance_miles": st.column_config.TextColumn("Distance", help="Straight line from your ZIP's centre; "
-                                                          "'about' when the clinic's position is its ZIP or city centre"),
-            "care_setting": st.column_config.TextColumn("Setting"),
-            "routes": st.column_config.ListColumn("Routes"),
-            "supervision": st.column_config.TextColumn("Supervision"),
-            "price_low": st.column_config.NumberColumn("From $/session", format="dollar"),
-            "price_high": st.column_config.NumberColumn("To $/session", format="dollar"),
-            "price_basis": st.column_config.TextColumn("Price basis", help="Only prices listed per session are shown here; "
-                                                       "program and monthly prices are on the provider page, never divided"),
-            "insurance": st.column_config.TextColumn("Insurance (as stated)"),
-            "website": st.column_config.LinkColumn("Website", display_text=r"https?://(?:www\.)?([^/]+).*"),
-            "checked_on": st.column_config.DateColumn("Checked on", format="YYYY-MM-DD"),
-        },
-    )
-    chosen = [table["provider_id"].iloc[i] for i in selection.selection.rows] if selection and selection.selection else []
-    if chosen:
-        for provider_id in chosen[:6]:
-            st.page_link("pages/provider.py", label="Open " + ui.escape_markdown(names[provider_id]), icon=":material/open_in_new:",
-                         query_params={"provider": provider_id})
-        if st.button(f"Add {len(chosen)} selected to shortlist", icon=":material/playlist_add:"):
-            if not ui.shortlist_add(chosen):
-                st.toast(f"Added {len(chosen)} to your shortlist", icon=":material/playlist_add_check:")
-    else:
-        st.caption("Select rows (the box at the left of a row) to open a provider's page or add it to your shortlist.")
+card_view = st.toggle("Show as cards (easier on a phone)", value=ui.is_phone(), key="f_cards")
+if card_view:
+    with st.container(key="find_cards_view"):
+        card_pages = (len(rows) - 1) // CARDS_PER_PAGE + 1
+        card_page = 1
+        if card_pages > 1:
+            card_page = int(st.number_input(f"Cards (page of {card_pages}, {CARDS_PER_PAGE} each)", min_value=1,
+                                            max_value=card_pages, value=1, step=1, key="f_card_page"))
+        for _, card in table.iloc[(card_page - 1) * CARDS_PER_PAGE: card_page * CARDS_PER_PAGE].iterrows():
+            provider_id = card["provider_id"]
+            with st.container(border=True):
+                routes_text = ", ".join(card["routes"]) or "routes not stated"
+                distance = f" · {card['distance_miles']}" if card.get("distance_miles") else ""
+                st.markdown(f"**{ui.escape_markdown(card['name'])}**  \n"
+                            f"{ui.escape_markdown(card['care_setting'] or '')} · {ui.escape_markdown(routes_text)}  \n"
+                            f"{ui.escape_markdown(card['where'])}{ui.escape_markdown(distance)}  \n"
+                            f"Checklist: {ui.escape_markdown(card['grade'])}")
+                contact = [ui.phone_markdown(rows.at[_, "phone"]) or "phone not known"]
+                if isinstance(card["website"], str) and card["website"]:
+                    contact.append(ui.source_markdown(card["website"], "website"))
+                st.markdown(" · ".join(contact))
+                open_col, add_col = st.columns(2)
+                open_col.page_link("pages/provider.py", label="Open its page", icon=":material/open_in_new:",
+                                   query_params={"provider": provider_id})
+                if add_col.button("Add to shortlist", key=f"card_add_{provider_id}", icon=":material/playlist_add:",
+                                  disabled=provider_id in ui.shortlist_ids()):
+                    if not ui.shortlist_add([provider_id]):
+                        st.toast(f"Added {names[provider_id]} to your shortlist", icon=":material/playlist_add_check:")
+else:
+    with st.container(key="find_table_view"):
+        opened = st.selectbox("Open a provider's page", list(rows["provider_id"]), index=None, format_func=names.get,
+                              placeholder="Choose a provider from this list", key="f_open")
+        if opened:
+            st.page_link("pages/provider.py", label="Open " + ui.escape_markdown(names[opened]), icon=":material/open_in_new:",
+                         query_params={"provider": opened})
+        selection = st.dataframe(
+            table, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="find_table",
+            column_order=[c for c in table.columns if c != "provider_id"],
+            column_config={
+                "name": st.column_config.TextColumn("Provider"),
+                "grade": st.column_config.TextColumn("Checklist", help="Grade 0-100 and how many applicable criteria are known; "
+                                                     "no grade when under a third are known. See Methodology."),
+                "red_flags": st.column_config.NumberColumn("Red flags", format="%d", help="Checklist criteria where a cited source shows the problem"),
+                "phone": st.column_config.LinkColumn("Phone", display_text=r"tel:\+1(\d{10})", help="Tap to call"),
+                "where": st.column_config.TextColumn("Where"),
+                "distance_miles": st.column_config.TextColumn("Distance", help="Straight line from your ZIP's centre; "
+                                                              "'about' when the clinic's position is its ZIP or city centre"),
+                "care_setting": st.column_config.TextColumn("Setting"),
+                "routes": st.column_config.ListColumn("Routes"),
+                "supervision": st.column_config.TextColumn("Supervision"),
+                "price_low": st.column_config.NumberColumn("From $/session", format="dollar"),
+                "price_high": st.column_config.NumberColumn("To $/session", format="dollar"),
+                "price_basis": st.column_config.TextColumn("Price basis", help="Only prices listed per session are shown here; "
+                                                           "program and monthly prices are on the provider page, never divided"),
+                "insurance": st.column_config.TextColumn("Insurance (as stated)"),
+                "website": st.column_config.LinkColumn("Website", display_text=r"https?://(?:www\.)?([^/]+).*"),
+                "checked_on": st.column_config.DateColumn("Checked on", format="YYYY-MM-DD"),
+            },
+        )
+        chosen = [table["provider_id"].iloc[i] for i in selection.selection.rows] if selection and selection.selection else []
+        if chosen:
+            for provider_id in chosen[:6]:
+                st.page_link("pages/provider.py", label="Open " + ui.escape_markdown(names[provider_id]), icon=":material/open_in_new:",
+                             query_params={"provider": provider_id})
+            if st.button(f"Add {len(chosen)} selected to shortlist", icon=":material/playlist_add:"):
+                if not ui.shortlist_add(chosen):
+                    st.toast(f"Added {len(chosen)} to your shortlist", icon=":material/playlist_add_check:")
+        else:
+            st.caption("Select rows (the box at the left of a row) to open a provider's page or add it to your shortlist.")
 
 # --- map: on-site providers, drawn over state outlines so it needs no tile server ---
 st.header("Map")

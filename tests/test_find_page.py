@@ -163,3 +163,13 @@ def test_the_guided_start_sets_the_filters_and_the_url(setting, insurance, expec
     assert at.session_state["f_setting"] == expected_setting
     assert at.session_state["f_insurance"] == expected_insurance
     assert at.query_params["zip"] in ("10001", ["10001"])  # the URL holds the result, to share or come back to
+
+
+def test_cards_show_the_same_providers_as_the_table():
+    at = run_find({"zip": "10001", "radius": "100"})
+    table_names = at.dataframe[0].value["name"].tolist()
+    at.toggle(key="f_cards").set_value(True).run()
+    assert not at.exception and not at.dataframe
+    card_names = [m.value.split("**")[1].replace("\\", "") for m in at.markdown
+                  if m.value.startswith("**") and "Checklist:" in m.value]
+    assert card_names == table_names[:20]  # names are shown escaped; the same order as the table

@@ -15,15 +15,20 @@ def test_phone_width_shows_notice_and_results(browser, app_url):
     context.close()
 
 
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/126.0 Mobile Safari/537.36")
+
+
 def test_phone_near_10001_shows_cards_with_names_and_tel_links(browser, app_url):
-    """At 390 px Find shows cards (the table is for wider screens): names as text inside the screen,
-    tappable phone numbers, and a same-tab link to each provider's page."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    """On a phone Find starts with cards (the table is for wider screens): names as text inside the
+    screen, tappable phone numbers, and a same-tab link to each provider's page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  user_agent=PHONE_AGENT)
     page = context.new_page()
     page.goto(app_url + "/?zip=10001&radius=100")
     wait_for_app(page)
     cards = page.locator(".st-key-find_cards_view")
-    assert cards.is_visible() and not page.locator(".st-key-find_table_view").is_visible()
+    assert cards.is_visible() and page.locator(".st-key-find_table_view").count() == 0
     first = cards.locator("strong").first
     box = first.bounding_box()
     assert first.inner_text().strip() and box and 0 <= box["x"] and box["x"] + box["width"] <= 390
