@@ -25,6 +25,7 @@ import pwd
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,8 +43,6 @@ POLL_S = 5  # how often the launcher checks each replica's health while serving
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -107,10 +106,6 @@ class Cluster:
     nginx: subprocess.Popen
     prefix: Path
     config: Path
-
-    def log_of(self, replica: Replica) -> str:
-        replica.log.seek(0)
-        return replica.log.read().decode(errors="replace")
 
 
 # Children get their own session, so a Ctrl-C reaches only the launcher, which stops nginx first
@@ -194,15 +189,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"serving on {running.url} (nginx, config {running.config}) in front of "
                   f"{len(running.replicas)} replica(s): {', '.join(r.url for r in running.replicas)}. Ctrl-C stops all.",
                   flush=True)
-            down: set[int] = set()
+            down: set[int] = set()  # ports of replicas last seen unhealthy
             while running.nginx.poll() is None:
                 time.sleep(POLL_S)
                 for replica in running.replicas:
                     ok = replica.process.poll() is None and healthy(replica.url)
-                    if ok != (replica.port not in down):
-                        down.symmetric_difference_update({replica.port})
-                        print(f"replica {replica.url}: {'healthy again' if ok else 'not healthy (nginx routes around it)'}",
-                              flush=True)
+                    if ok and replica.port in down:
+                        down.discard(replica.port)
+                        print(f"replica {replica.url}: healthy again", flush=True)
+                    elif not ok and replica.port not in down:
+                        down.add(replica.port)
+                        print(f"replica {replica.url}: not healthy (nginx routes around it)", flush=True)
             print(f"nginx exited with code {running.nginx.returncode}", file=sys.stderr)
             return 1
     except KeyboardInterrupt:
