@@ -26,6 +26,7 @@ SETTINGS = [
     for per_replica in steps
 ] + [
     (None, 3, 20 / 3, 0.0),  # `make load`'s stress load (20 sessions, no pause) through nginx
+    (None, 1, 20, 0.0),  # the same on one replica, for comparison
 ]
 P95_TARGET_MS = 1000
 
