@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8501
+REPLICAS ?= 3
 
-.PHONY: run test bench load screenshots chromium validate clean
+.PHONY: run serve test bench load capacity screenshots chromium nginx validate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +23,18 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
+# `make serve` and its tests put Debian's nginx in front of the app replicas.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nginx; }
+
 run: $(VENV)/.runtime-installed
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev-installed chromium
+# REPLICAS app servers behind nginx on 127.0.0.1:$(PORT) (docs/DEPLOY.md); Ctrl-C stops them all.
+serve: $(VENV)/.runtime-installed nginx
+	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT)
+
+test: $(VENV)/.dev-installed chromium nginx
 	$(PY) -m pytest
 
 validate: $(VENV)/.runtime-installed
@@ -36,6 +45,9 @@ bench: $(VENV)/.dev-installed
 
 load: $(VENV)/.dev-installed
 	$(PY) -m benchmarks.load
+
+capacity: $(VENV)/.dev-installed nginx
+	$(PY) -m benchmarks.capacity
 
 screenshots: $(VENV)/.dev-installed chromium
 	$(PY) -m tests.browser.screenshots docs/screenshots

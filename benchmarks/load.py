@@ -1,6 +1,7 @@
 """`make load`: 20 concurrent sessions on the Find page for a bounded time, measuring the server.
 
-Starts `streamlit run app.py` on a free 127.0.0.1 port (tests/browser/server.py), opens N sessions
+Starts `streamlit run app.py` on a free 127.0.0.1 port (tests/browser/server.py), or with
+`--replicas N` N of them behind nginx (deploy/serve.py), or targets a running server (`--url`); opens N sessions
 and has each change filters in a loop until the time is up: mostly widget changes (a rerun), and every
 fifth turn a new session on a shared link with query parameters (what a new tab does). A change is
 timed until the server reports the script run finished; a page load from the connection attempt to
@@ -15,12 +16,14 @@ the machine, so its timeouts and latencies measure the client, not the server.
 Reports errors (must be 0): timeouts and dropped connections, exception elements and failed runs,
 and widget changes the app did not take up (protocol client: the URL the app writes must show the
 change). Also p50/p95 rerun and page-load latency, and the server's memory (VmRSS of the streamlit
-process) after a warm-up round (every session has loaded the page once) and at the end: flat means
-the end is within 20% of the start. Also the CPU the server and the client used, and the distinct
-tracebacks in the server's log. The server runs with the file watcher off, so edits to the working
+process; of each replica behind nginx) after a warm-up round (every session has loaded the page once)
+and at the end: flat means the end is within 20% of the start. Also the CPU the server(s), nginx and
+the client used, how many sessions each replica took, and the distinct tracebacks in the servers' logs
+(none of these for --url: the server is not ours to read). The server runs with the file watcher off, so edits to the working
 tree during a run do not reload modules mid-run.
 
     python -m benchmarks.load [--seconds 300] [--sessions 20] [--providers N] [--client ws|browser] [--think S]
+                              [--replicas N | --url http://127.0.0.1:PORT]
 
 --think S (ws client): a mean pause of S seconds between a session's changes (default 0: a stress load).
 
@@ -114,6 +117,24 @@ def streamlit_pid() -> int | None:
     return None
 
 
+def process_tree(pid: int) -> list[int]:
+    """pid and its descendants (nginx's master and its workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo.extend(children.get(found[-1], []))
+    return found
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -123,7 +144,10 @@ def rss_mb(pid: int) -> float:
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone (an nginx worker that exited)
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -255,6 +279,8 @@ async def ws_session(base: str, number: int, clock: dict, results: dict, started
                 view = VIEWS[turn % len(VIEWS)]
                 session = Session(base, page=FIND_PAGE, query_string=urlencode(view), timeout=RUN_TIMEOUT_S)
                 run = await session.open()
+                if session.upstream:
+                    results["upstreams"][session.upstream] = results["upstreams"].get(session.upstream, 0) + 1
                 where += f" (load ?{urlencode(view)})"
             else:
                 kind = "rerun"
@@ -306,9 +332,16 @@ async def ws_client(think: float):
     yield functools.partial(ws_session, think=think)
 
 
-async def drive(base: str, sessions: int, seconds: float, pid: int, client: str, think: float = 0.0) -> dict:
+def rss_all(servers: dict[str, int]) -> dict[str, float]:
+    return {name: rss_mb(pid) for name, pid in servers.items()}
+
+
+async def drive(base: str, sessions: int, seconds: float, servers: dict[str, int], client: str, think: float = 0.0,
+                proxy_pid: int | None = None) -> dict:
+    """Run the sessions; servers: name -> pid of each app server we can read (none for --url);
+    proxy_pid: nginx's master (its CPU, workers included)."""
     results = {"rerun": [], "load": [], "failed": [], "exceptions": [], "page_errors": [], "lost": [],
-               "first_round": set()}
+               "first_round": set(), "upstreams": {}}
     started = asyncio.Event()
     async with (browser_client() if client == "browser" else ws_client(think)) as run_session:
         # The timed window starts once every session has loaded the page (warm-up, bounded separately).
@@ -320,26 +353,53 @@ async def drive(base: str, sessions: int, seconds: float, pid: int, client: str,
         results["warm_up_s"] = round(time.monotonic() - (warm_until - WARM_UP_LIMIT_S))
         clock["deadline"] = time.monotonic() + seconds
         started.set()
-        results["rss_start"] = rss_mb(pid)
-        # CPU used in the timed window by the server and by this client (it shares the 2 cores).
-        cpu_start = cpu_seconds(pid), time.process_time()
-        results["rss_max"] = results["rss_start"]
+        results["rss_start"] = rss_all(servers)
+        # CPU used in the timed window by the servers, nginx and this client (they share the cores).
+        proxy = process_tree(proxy_pid) if proxy_pid else []
+        cpu_start = ({name: cpu_seconds(pid) for name, pid in servers.items()}, sum(map(cpu_seconds, proxy)),
+                     time.process_time())
+        results["rss_max"] = dict(results["rss_start"])
         while not all(t.done() for t in tasks):
-            results["rss_max"] = max(results["rss_max"], rss_mb(pid))
+            for name, mb in rss_all(servers).items():
+                results["rss_max"][name] = max(results["rss_max"][name], mb)
             await asyncio.sleep(1)
         for outcome in await asyncio.gather(*tasks, return_exceptions=True):
             if isinstance(outcome, BaseException):  # a bug in the client: reported, never hidden
                 results["failed"].append(f"client crashed: {type(outcome).__name__}: {outcome}")
-        results["rss_end"] = rss_mb(pid)
-        results["tracebacks"] = server_tracebacks(pid)
-        results["cpu_server_s"] = round(cpu_seconds(pid) - cpu_start[0], 1)
-        results["cpu_client_s"] = round(time.process_time() - cpu_start[1], 1)
+        results["rss_end"] = rss_all(servers)
+        results["tracebacks"] = [text for pid in servers.values() for text in server_tracebacks(pid)]
+        results["cpu_server_s"] = {name: round(cpu_seconds(pid) - cpu_start[0][name], 1) for name, pid in servers.items()}
+        results["cpu_proxy_s"] = round(sum(map(cpu_seconds, proxy)) - cpu_start[1], 1) if proxy else None
+        results["cpu_client_s"] = round(time.process_time() - cpu_start[2], 1)
     return results
 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+@contextlib.contextmanager
+def target(args, data_dir: str | None):
+    """Yield (base URL, servers: name -> pid, nginx's pid) for the chosen set-up."""
+    if args.url:
+        yield args.url.rstrip("/"), {}, None
+    elif args.replicas:
+        from deploy.serve import cluster
+
+        with cluster(args.replicas, data_dir=data_dir, timeout=180) as running:
+            yield running.url, {f"127.0.0.1:{r.port}": r.process.pid for r in running.replicas}, running.nginx.pid
+    else:
+        with streamlit_server(data_dir=data_dir, timeout=120) as base:
+            pid = streamlit_pid()
+            if pid is None:
+                raise RuntimeError("could not find the streamlit process")
+            yield base, {"server": pid}, None
+
+
+def joined(values: dict) -> str:
+    """Per-server figures as one token: 210.5/231.0 (replica order)."""
+    return "/".join(f"{value:g}" for value in values.values()) or "n/a"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -351,9 +411,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="ws: Streamlit's websocket protocol, no browser (default); browser: chromium tabs")
     parser.add_argument("--think", type=float, default=0.0,
                         help="ws client: mean pause between a session's changes in seconds (default 0: none)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--replicas", type=int, help="start this many app replicas behind nginx (deploy/serve.py)")
+    where.add_argument("--url", help="target a running server or nginx (no memory or CPU figures)")
     args = parser.parse_args(argv)
     if args.client == "browser" and chromium_path() is None:
         print("Debian's chromium is missing: run `make chromium` first.", file=sys.stderr)
+        return 2
+    if args.url and args.providers:
+        print("--providers needs a server started here; a --url server reads its own data", file=sys.stderr)
         return 2
     # The server runs the code it started with: with the file watcher on, an edit to the working tree
     # during a run (someone working in the repo) reloads modules mid-run and shows up as errors here.
@@ -364,15 +430,15 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks.synthetic import generate_directory
 
             data_dir = str(generate_directory(Path(tmp) / "synthetic", args.providers))
-        with streamlit_server(data_dir=data_dir, timeout=120) as base:
-            pid = streamlit_pid()
-            if pid is None:
-                print("could not find the streamlit process", file=sys.stderr)
-                return 1
-            rss_fresh = rss_mb(pid)
-            print(f"server {base} (pid {pid}), data: {data_dir or 'bundled data/'}; {args.sessions} {args.client} "
-                  f"sessions for {args.seconds:g} s, think {args.think:g} s; RSS at start-up {rss_fresh} MB", flush=True)
-            results = asyncio.run(drive(base, args.sessions, args.seconds, pid, args.client, args.think))
+        with target(args, data_dir) as (base, servers, proxy_pid):
+            rss_fresh = rss_all(servers)
+            setup = (f"{args.replicas} replica(s) behind nginx" if args.replicas else
+                     "a running server" if args.url else "one server")
+            pids = "/".join(map(str, servers.values())) or "n/a"
+            data = "the server's own" if args.url else data_dir or "bundled data/"
+            print(f"{setup} at {base} (pids {pids}), data: {data}; {args.sessions} {args.client} sessions for "
+                  f"{args.seconds:g} s, think {args.think:g} s; RSS at start-up {joined(rss_fresh)} MB", flush=True)
+            results = asyncio.run(drive(base, args.sessions, args.seconds, servers, args.client, args.think, proxy_pid))
     reruns = [round(x * 1000) for x in results["rerun"]]
     loads = [round(x * 1000) for x in results["load"]]
     kinds = ("failed", "exceptions", "page_errors", "lost")
@@ -388,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server log: {len(tracebacks)} traceback(s), {len(distinct)} distinct; the first of each:")
         for text in list(distinct.values())[:3]:
             print("    " + "\n    ".join(text.splitlines()[-12:]))
-    growth = results["rss_end"] / results["rss_start"] - 1 if results["rss_start"] else float("nan")
+    growth = {name: results["rss_end"][name] / start - 1 for name, start in results["rss_start"].items() if start}
+    flat = all(abs(g) <= 0.2 for g in growth.values())
     print(f"warm-up (every session loaded once): {results['warm_up_s']} s")
     print(f"measured after warm-up: {len(reruns)} reruns and {len(loads)} page loads in {args.seconds:g} s, {args.sessions} sessions")
     print(f"errors: {errors} (timeouts, dropped connections or failed navigations {len(results['failed'])}, "
@@ -398,15 +465,27 @@ def main(argv: list[str] | None = None) -> int:
                           ("page load (new session on a shared link -> first run finished)", loads)):
         if values:
             print(f"{label}: p50 {statistics.median(values):,.0f} ms, p95 {percentile(values, 0.95):,.0f} ms, max {max(values):,} ms")
+    if results["upstreams"]:
+        print("sessions opened per replica (nginx's X-Upstream): "
+              + ", ".join(f"{name} {count}" for name, count in sorted(results["upstreams"].items())))
     client_note = " (plus chromium's own processes)" if args.client == "browser" else ""
-    print(f"CPU in the timed window: server {results['cpu_server_s']} s, this client {results['cpu_client_s']} s"
-          f"{client_note}")
-    print(f"server RSS: after warm-up {results['rss_start']} MB, end {results['rss_end']} MB "
-          f"({growth:+.0%}), peak {results['rss_max']} MB  {'PASS' if abs(growth) <= 0.2 else 'MISS'} (flat within 20%)")
+    proxy_note = f", nginx {results['cpu_proxy_s']} s" if results["cpu_proxy_s"] is not None else ""
+    print(f"CPU in the timed window: server(s) {joined(results['cpu_server_s'])} s{proxy_note}, "
+          f"this client {results['cpu_client_s']} s{client_note}")
+    for name in servers:
+        print(f"{name} RSS: after warm-up {results['rss_start'][name]} MB, end {results['rss_end'][name]} MB "
+              f"({growth.get(name, float('nan')):+.0%}), peak {results['rss_max'][name]} MB")
+    if servers:
+        print(f"memory {'PASS' if flat else 'MISS'} (every server flat within 20%)")
     p50 = statistics.median(reruns) if reruns else "n/a"
     p95 = percentile(reruns, 0.95) if reruns else "n/a"
-    print(f"client={args.client} think_s={args.think:g} load_errors={errors} server_tracebacks={len(tracebacks)} rerun_p50_ms={p50} rerun_p95_ms={p95} "
-          f"rss_start_mb={results['rss_start']} rss_end_mb={results['rss_end']}")
+    print(f"client={args.client} think_s={args.think:g} replicas={args.replicas or (0 if args.url else 1)} "
+          f"sessions={args.sessions} providers={args.providers or 'bundled'} load_errors={errors} "
+          f"server_tracebacks={len(tracebacks)} reruns={len(reruns)} rerun_p50_ms={p50} rerun_p95_ms={p95} "
+          f"rss_start_mb={joined(results['rss_start'])} rss_end_mb={joined(results['rss_end'])} "
+          f"rss_peak_mb={joined(results['rss_max'])} cpu_server_s={joined(results['cpu_server_s'])} "
+          f"cpu_nginx_s={results['cpu_proxy_s'] if results['cpu_proxy_s'] is not None else 'n/a'} "
+          f"cpu_client_s={results['cpu_client_s']}")
     return 0 if errors == 0 else 1
 
 

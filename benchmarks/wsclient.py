@@ -107,13 +107,19 @@ class Session:
     `await open()` loads the page; then `set(key, value)` changes a widget (found by its key, the end
     of its id) and `await rerun()` sends the new widget values and waits for the run to finish.
     Every call returns a Run; after a dropped connection or a timeout `broken` is set (open a new Session).
+    headers: extra request headers for the websocket handshake (a Cookie, as a browser sends nginx's
+    sticky key); after open(), `upstream` is the replica behind nginx that took the session (its
+    X-Upstream response header; None when the server sends none).
     """
 
-    def __init__(self, base_url: str, page: str = "", query_string: str = "", timeout: float = 60.0):
+    def __init__(self, base_url: str, page: str = "", query_string: str = "", timeout: float = 60.0,
+                 headers: dict[str, str] | None = None):
         parts = urlsplit(base_url)
         self.base_url = base_url.rstrip("/")
         self.ws_url = f"ws://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
         self.page, self.query_string, self.timeout = page, query_string, timeout
+        self.headers = dict(headers or {})
+        self.upstream: str | None = None
         self.page_script_hash = ""
         self.widgets: dict[str, tuple[str, WidgetState]] = {}  # id -> (kind, value the user holds)
         self.cached_hashes: set[str] = set()
@@ -132,11 +138,12 @@ class Session:
         try:
             self._ws = await asyncio.wait_for(
                 connect(self.ws_url, subprotocols=["streamlit"], max_size=256 * 2**20, proxy=None,
-                        open_timeout=self.timeout), self.timeout)
+                        open_timeout=self.timeout, additional_headers=self.headers), self.timeout)
         except (OSError, asyncio.TimeoutError, InvalidHandshake) as error:
             self.broken = True
             self._run.failures.append(f"connect: {type(error).__name__}: {error}")
             return self._run
+        self.upstream = self._ws.response.headers.get("X-Upstream")
         self._reader = asyncio.create_task(self._read())
         # A fresh tab names its page by url path; it knows no widgets yet.
         return await self._send_rerun(start, first=True)

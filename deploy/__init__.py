@@ -1,0 +1,1 @@
+"""Serving the app as several replicas behind nginx (see docs/DEPLOY.md)."""
