@@ -13,8 +13,11 @@ Measures, and prints PASS/MISS against the targets of issue 7:
 - claim audit of a ~1 MB marketing-like text (vetting.claims.audit), median;
 - peak RSS of the process that served the Find page at the largest size (a fresh process, so it
   holds one directory and the app's caches, as a server would).
+- browser: Chromium loading Find (benchmarks/browser.py) until its results are visible, against the
+  bare page in the same run, on the bundled data and on the 10k synthetic directory;
+  browser_ratio = Find / bare (target <= 1.2), and the results should come before the map.
 The last line is machine-readable:
-    find_rerun_ratio=<x> pipeline_ms=<y> rerun_ms=<z> audit_1mb_ms=<w> rss_mb=<v>
+    find_rerun_ratio=<x> pipeline_ms=<y> rerun_ms=<z> audit_1mb_ms=<w> rss_mb=<v> browser_results_ms=<a> browser_bare_ms=<b> browser_ratio=<c>
 
     python -m benchmarks.run [--sizes 1000,10000,50000] [--runs 5] [--keep FOLDER]
 """
@@ -180,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,50000", help="provider counts, comma-separated (the largest is used for the page reruns)")
     parser.add_argument("--runs", type=int, default=5, help="runs per median")
     parser.add_argument("--keep", help="write the synthetic folders here (kept) instead of a temporary folder")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timing")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     started = time.perf_counter()
@@ -194,6 +198,19 @@ def main(argv: list[str] | None = None) -> int:
         bare_ms, _, _ = bench_page_process(ROOT / "benchmarks" / "bare_page.py", largest["folder"],
                                            [("checkbox", "tick", i % 2 == 0) for i in range(len(FIND_CHANGES))], "bare page")
         audit_ms = bench_audit(3)
+        browser_rows = []
+        if not args.no_browser:
+            from benchmarks.browser import bench as bench_browser
+            from tests.browser.server import chromium_path
+
+            if chromium_path() is None:
+                print("Browser timing skipped: chromium is not installed (`make chromium`).")
+            else:
+                print("Browser (Chromium, desktop width; median of fresh loads until the results are visible):")
+                browser_rows.append(bench_browser(None, 3, "bundled data"))
+                ten_k = next((r for r in rows if r["n"] == 10_000), None)
+                if ten_k is not None:
+                    browser_rows.append(bench_browser(str(ten_k["folder"]), 3, "10,000 synthetic providers"))
     figures = {
         "find_rerun_ratio": round(rerun_ms / bare_ms, 2),
         "pipeline_ms": largest["pipeline_ms"],
@@ -217,6 +234,14 @@ def main(argv: list[str] | None = None) -> int:
         value = figures[name]
         shown = "n/a" if value is None else f"{value:,.2f}" if name == "find_rerun_ratio" else f"{value:,.1f}"
         print(f"{labels[name]:<32} {shown:>9} {targets[name]:>8}  {verdict(name, value)}")
+    for row in browser_rows:
+        map_first = row["browser_map_ms"] is None or row["browser_results_ms"] < row["browser_map_ms"]
+        print(f"{'browser, ' + row['label']:<32} {row['browser_ratio']:>9,.2f} {'<= 1.2':>8}  "
+              f"{'PASS' if row['browser_ratio'] <= 1.2 else 'MISS'} (results {row['browser_results_ms']:,.0f} ms, "
+              f"bare {row['browser_bare_ms']:,.0f} ms; results before the map: {'yes' if map_first else 'no'})")
+    if browser_rows:
+        last = browser_rows[-1]  # the largest size measured
+        figures.update({k: last[k] for k in ("browser_results_ms", "browser_bare_ms", "browser_ratio")})
     print(f"(whole bench: {time.perf_counter() - started:,.0f} s)")
     print(" ".join(f"{k}={'n/a' if v is None else v}" for k, v in figures.items()))
     return 0
