@@ -1,6 +1,7 @@
 """Find providers: sidebar filters mirrored in the URL, a results table, a map of on-site providers."""
 
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
 import ui
@@ -311,7 +312,12 @@ with map_col:
         latitude, longitude, _ = view.context.zip_location
         zoom = 6.0
     else:
+        # Without a ZIP the map fits the results (all 50 states and DC when the results span them).
         latitude, longitude, zoom = 39.5, -98.35, 3.0
+        placed = results.loc[~F.is_remote(results), ["longitude", "latitude"]].dropna()
+        if len(placed) >= 2:
+            fitted = pdk.data_utils.compute_view(placed.to_numpy().tolist(), view_proportion=1)
+            latitude, longitude, zoom = float(fitted.latitude), float(fitted.longitude), float(min(fitted.zoom, 9))
     # The map depends only on which providers match, so its JSON is cached per filter state.
     view_key = (tuple(sorted(F.to_params(state).items())), ui.answers_key(answers),
                 tuple(sorted((custom_weights or {}).items())))
