@@ -1,6 +1,5 @@
 """Entry point: `streamlit run app.py`. Builds the navigation and shows the safety notice on every page."""
 
-from pathlib import Path
 
 import streamlit as st
 
@@ -8,7 +7,7 @@ import ui
 
 st.set_page_config(page_title="Ketamine therapy provider directory", page_icon=":material/explore:", layout="wide")
 
-# (file, title, icon, url_path); a page joins the menu once its file exists.
+# (file, title, icon, url_path). Every page is listed here; a wrong path fails loudly at start-up.
 PAGES = [
     ("pages/find.py", "Find providers", ":material/search:", "find"),
     ("pages/provider.py", "Provider", ":material/local_hospital:", "provider"),
@@ -23,7 +22,6 @@ PAGES = [
 pages = [
     st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == "find"))
     for path, title, icon, url_path in PAGES
-    if (ui.APP_DIR / path).exists()
 ]
 navigation = st.navigation(pages)
 ui.safety_notice()
