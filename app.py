@@ -1,6 +1,5 @@
 """Entry point: `streamlit run app.py`. Builds the navigation and shows the safety notice on every page."""
 
-
 import streamlit as st
 
 import ui
