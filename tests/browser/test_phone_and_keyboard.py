@@ -1,5 +1,7 @@
 """Phone width and keyboard: the safety notice and the results stay reachable."""
 
+import pytest
+
 from tests.browser.server import wait_for_app
 
 
@@ -56,3 +58,38 @@ def test_filters_work_from_the_keyboard(page, app_url):
     page.keyboard.press("Enter")
     page.get_by_text("No provider matches every filter").wait_for(timeout=30_000)
     assert "zzzz-nothing" in page.url
+
+
+def _tab_to(page, predicate_js: str, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies `predicate_js` (a JS expression on `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!el && ({predicate_js}); }}"):
+            return
+    raise AssertionError(f"never reached by Tab: {predicate_js}")
+
+
+@pytest.mark.slow
+def test_keyboard_only_journey_find_open_shortlist_packet(page, app_url):
+    """Find, open a provider, shortlist it and download the packet with the keyboard alone."""
+    page.goto(app_url + "/?zip=10001&radius=100")
+    wait_for_app(page)
+    _tab_to(page, "el.getAttribute('aria-label') === \"Open a provider's page\"")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    _tab_to(page, "el.tagName === 'A' && /(^|\\n)Open /.test(el.innerText)")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/provider?provider=*")
+    wait_for_app(page)
+    _tab_to(page, "el.tagName === 'BUTTON' && el.innerText.includes('Add to shortlist')")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    _tab_to(page, "el.tagName === 'A' && el.innerText.includes('Compare your shortlist')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/compare*")
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as download:
+        _tab_to(page, "el.tagName === 'BUTTON' && el.innerText.includes('packet')")
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.endswith(".pdf")
