@@ -326,7 +326,8 @@ with map_col:
     how = (f"{on_site:,} on-site providers match, more than the map can show one by one, so each dot stands for the "
            "providers of one care setting in an area (the dot's label gives how many); narrow the filters to see each one. "
            if grouped else f"{on_site:,} on-site providers with a known position are drawn. ")
-    st.caption(how + "Blue dots: clinic; orange dots: hybrid (clinic, then home). Positions come from the clinic's "
+    st.caption(how + "Blue dots with a thin white ring: clinic; larger orange dots with a thick dark ring: hybrid "
+               "(clinic, then home). Positions come from the clinic's "
                "ZIP or, failing that, its city's centre; at-home services are listed beside the map.")
 with remote_col:
     chosen_state = view.context.zip_location[2] if view.context.zip_location else (state.get("state") or "").upper()

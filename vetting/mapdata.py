@@ -69,6 +69,10 @@ def provider_points(providers: pd.DataFrame, max_points: int | None = None) -> p
     return points
 
 
+SETTING_RINGS = {"clinic": {"colour": [255, 255, 255], "line_px": 1, "min_px": 4},
+                 "hybrid": {"colour": [40, 40, 40], "line_px": 3, "min_px": 6}}
+
+
 @lru_cache(maxsize=16)
 def _skeleton(latitude: float, longitude: float, zoom: float, tiles: bool) -> str:
     """The spec without providers (state outlines included), as compact JSON with one placeholder
@@ -76,9 +80,12 @@ def _skeleton(latitude: float, longitude: float, zoom: float, tiles: bool) -> st
     layers = [pdk.Layer("PathLayer", [], id="state-outlines", get_path="path",
                         get_color=[120, 120, 120, 200], width_min_pixels=1, pickable=False)]
     for setting, colour in SETTING_COLOURS.items():
+        # A second cue beside colour: hybrid dots are larger, with a thick dark ring.
+        ring = SETTING_RINGS.get(setting, SETTING_RINGS["clinic"])
         layers.append(pdk.Layer("ScatterplotLayer", [], id=f"providers-{setting}", get_position=["lon", "lat"],
-                                get_fill_color=colour, get_radius=6000, radius_min_pixels=4, radius_max_pixels=14,
-                                pickable=True, stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1))
+                                get_fill_color=colour, get_radius=6000, radius_min_pixels=ring["min_px"],
+                                radius_max_pixels=14, pickable=True, stroked=True, get_line_color=ring["colour"],
+                                line_width_min_pixels=ring["line_px"]))
     # No base map unless tiles are on: map_provider=None is pydeck's "no basemap". (map_style=None would
     # make Streamlit's front end fetch a CARTO style.json from outside, even with tiles off.)
     base = {"map_provider": "carto", "map_style": "light"} if tiles else {"map_provider": None}
