@@ -23,6 +23,14 @@ pages = [
     for path, title, icon, url_path in PAGES
 ]
 navigation = st.navigation(pages)
+# Visible keyboard focus (3:1 or better against the page) and 24 px tap targets for help icons and
+# heading anchors; our own constant CSS, never provider data.
+st.html("<style>"
+        "a:focus-visible, button:focus-visible, [role='button']:focus-visible, input:focus-visible,"
+        " [tabindex]:focus-visible { outline: 3px solid #1f4e8c !important; outline-offset: 2px !important; }"
+        " [data-testid='stTooltipIcon'], [data-testid='stHeaderActionElements'] a"
+        " { min-width: 24px; min-height: 24px; display: inline-flex; align-items: center; justify-content: center; }"
+        "</style>")
 ui.safety_notice()
 # A shared ?shortlist= link joins the session on any page and stays in the URL.
 ui.shortlist_ids()
