@@ -112,7 +112,9 @@ grade_col, flags_col, coverage_col = st.columns(3)
 known = int(scores["met"] + scores["red_flags"])
 grade_shown = scoring.round_grade(scores["grade"])
 public_shown = scoring.round_grade(public_scores["grade"])
-grade_col.metric("Checklist grade", "not enough known" if grade_shown is None else f"{grade_shown} / 100",
+# The grade as it reads everywhere (Find, Compare, packet, CSV): the number with its coverage.
+grade_col.metric("Checklist grade", "not enough known" if grade_shown is None
+                 else scoring.grade_text(scores["grade"], known, scores["applicable"]),
                  delta=(f"{grade_shown - public_shown:+d} from your answers"
                         if grade_shown is not None and public_shown is not None and grade_shown != public_shown else None),
                  help=scoring.grade_text(scores["grade"], known, scores["applicable"])

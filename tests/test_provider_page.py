@@ -60,7 +60,9 @@ def test_facts_checklist_and_sources_are_shown(bundled):
         assert f"(<{url}>)" in markdown  # every source URL is a link
     assert ":red[:material/flag: Red flag]" in markdown and ":gray[:material/help: Unknown]" in markdown
     assert metric(at, "Red flags") == str(flagged["red_flags"])
-    assert metric(at, "Grade") == f"{flagged['grade']:.0f} / 100"
+    # the same text as on Find, Compare and the packet: the number with its coverage
+    assert metric(at, "Grade") == scoring.grade_text(flagged["grade"], flagged["met"] + flagged["red_flags"],
+                                                     flagged["applicable"])
 
 
 def test_recording_an_answer_changes_the_grade_and_fills_the_call_sheet(bundled, monkeypatch):
