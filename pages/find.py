@@ -1,7 +1,6 @@
 """Find providers: sidebar filters mirrored in the URL, a results table, a map of on-site providers."""
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 import ui
@@ -10,7 +9,7 @@ from vetting.checklists import criteria, default_weights
 from vetting.find import DEFAULT_SORT, SORTS
 from vetting.geo import distance_label
 from vetting.scoring import grade_text
-from vetting.mapdata import MAX_POINTS, PreparedDeck, provider_points
+from vetting.mapdata import MAX_POINTS, PreparedDeck, fit_view, provider_points
 from vetting.contact import tel_uri
 from vetting.vocab import CARE_SETTINGS, CONDITIONS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
 
@@ -314,10 +313,10 @@ with map_col:
     else:
         # Without a ZIP the map fits the results (all 50 states and DC when the results span them).
         latitude, longitude, zoom = 39.5, -98.35, 3.0
-        placed = results.loc[~F.is_remote(results), ["longitude", "latitude"]].dropna()
-        if len(placed) >= 2:
-            fitted = pdk.data_utils.compute_view(placed.to_numpy().tolist(), view_proportion=1)
-            latitude, longitude, zoom = float(fitted.latitude), float(fitted.longitude), float(min(fitted.zoom, 9))
+        on_site_rows = ~F.is_remote(results)
+        fitted = fit_view(results["longitude"][on_site_rows], results["latitude"][on_site_rows])
+        if fitted is not None:
+            latitude, longitude, zoom = fitted
     # The map depends only on which providers match, so its JSON is cached per filter state.
     view_key = (tuple(sorted(F.to_params(state).items())), ui.answers_key(answers),
                 tuple(sorted((custom_weights or {}).items())))

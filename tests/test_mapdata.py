@@ -57,3 +57,27 @@ def test_deck_json_puts_each_point_in_its_setting_layer():
     assert [p["name"] for p in layers["providers-clinic"]["data"]] == ["Clinic A"]
     assert [p["name"] for p in layers["providers-hybrid"]["data"]] == ["Hybrid B"]
     assert spec["initialViewState"]["zoom"] == 3.0
+
+
+@pytest.mark.parametrize("lons, lats", [
+    ([-122.4, -73.9, -157.8, -149.9], [37.7, 40.7, 21.3, 61.2]),   # California, New York, Hawaii, Alaska
+    ([-122.4, -73.9, -80.2, -97.7], [37.7, 40.7, 25.7, 30.2]),      # the contiguous states
+    ([-73.99, -73.95], [40.70, 40.75]),                             # one city
+])
+def test_fit_view_shows_every_point(lons, lats):
+    import math
+
+    from vetting.mapdata import fit_view
+    latitude, longitude, zoom = fit_view(lons, lats)
+    # The view's extent at this zoom (700 x 420 px, Web Mercator) contains every point.
+    half_lon = 700 * 360 / (256 * 2 ** zoom) / 2
+    assert all(abs(lon - longitude) <= half_lon for lon in lons)
+    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+    half_y = 420 * 2 * math.pi / (256 * 2 ** zoom) / 2
+    assert all(abs(y(lat) - y(latitude)) <= half_y for lat in lats)
+    assert 1 <= zoom <= 9
+
+
+def test_fit_view_needs_two_points():
+    from vetting.mapdata import fit_view
+    assert fit_view([-73.9], [40.7]) is None and fit_view([float("nan"), -73.9], [40.7, float("nan")]) is None
