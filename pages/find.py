@@ -68,6 +68,10 @@ with st.expander("New here? Three questions to get started", expanded=not params
                "'Yes' shows providers whose own pages name an insurer; many say nothing, which is not a no.")
     st.button("Show providers", on_click=_apply_guided_start, type="primary", icon=":material/search:")
 
+def _keep_weight(criterion_id: str) -> None:
+    st.session_state["find_weights"][criterion_id] = float(st.session_state[f"w_{criterion_id}"])
+
+
 with st.sidebar:
     st.header("Filters")
     st.multiselect("Route of administration", list(ROUTES), format_func=ROUTES.get, key="f_route",
@@ -106,11 +110,15 @@ with st.sidebar:
         st.caption("Weights change how much each criterion counts in the grade, for this session only. "
                    "Defaults and the formula: see Methodology.")
         defaults = default_weights()
-        for criterion_id in checklist.index:
-            st.session_state.setdefault(f"w_{criterion_id}", float(defaults[criterion_id]))
-            st.number_input(checklist.at[criterion_id, "title"], min_value=0.0, max_value=10.0, step=1.0,
-                            key=f"w_{criterion_id}", format="%.0f")
-        weights = {c: float(st.session_state[f"w_{c}"]) for c in checklist.index}
+        # Kept outside the widgets: the 16 inputs are drawn only when asked for, and Streamlit forgets
+        # the value of a widget that is not drawn.
+        saved = st.session_state.setdefault("find_weights", {c: float(defaults[c]) for c in checklist.index})
+        if st.toggle("Change the weights", key="f_show_weights"):
+            for criterion_id in checklist.index:
+                st.session_state.setdefault(f"w_{criterion_id}", saved[criterion_id])
+                st.number_input(checklist.at[criterion_id, "title"], min_value=0.0, max_value=10.0, step=1.0,
+                                key=f"w_{criterion_id}", format="%.0f", on_change=_keep_weight, args=(criterion_id,))
+        weights = dict(saved)
 
 # --- widgets -> state (typed values go through the same parsers as the URL) ---
 widget_params = {

@@ -173,3 +173,15 @@ def test_cards_show_the_same_providers_as_the_table():
     card_names = [m.value.split("**")[1].replace("\\", "") for m in at.markdown
                   if m.value.startswith("**") and "Checklist:" in m.value]
     assert card_names == table_names[:20]  # names are shown escaped; the same order as the table
+
+
+def test_changed_weights_stay_when_the_inputs_are_folded_away():
+    at = run_find()
+    at.toggle(key="f_show_weights").set_value(True).run()
+    key = next(n.key for n in at.number_input if n.key and n.key.startswith("w_"))
+    at.number_input(key=key).set_value(0.0).run()
+    assert any("your own weights" in i.value for i in at.info)
+    at.toggle(key="f_show_weights").set_value(False).run()
+    assert not any(n.key == key for n in at.number_input)  # folded away: not drawn
+    assert any("your own weights" in i.value for i in at.info)  # still in use
+    assert at.session_state["find_weights"][key.removeprefix("w_")] == 0.0
