@@ -58,11 +58,11 @@ def _apply_guided_start() -> None:
 with st.expander("New here? Three questions to get started", expanded=not params, icon=":material/explore:"):
     st.text_input("Where are you? Your ZIP code", key="g_zip", max_chars=5, placeholder="e.g. 78701",
                   help="Used only in this browser session, to put the nearest providers first.")
-    st.radio("Where would you be treated?", list(GUIDED_SETTINGS), key="g_setting", horizontal=True,
+    st.radio("Where would you be treated?", list(GUIDED_SETTINGS), key="g_setting", horizontal=True, index=2,
              format_func={"clinic": "At a clinic", "home": "At home (online care)", "either": "Either"}.get)
     st.caption("At a clinic, staff give ketamine (or Spravato, the nasal spray) and watch over you. At home, a "
                "clinician prescribes by video and you take it yourself, usually as a lozenge, with check-ins.")
-    st.radio("Will you use insurance?", ["yes", "no", "unsure"], key="g_insurance", horizontal=True,
+    st.radio("Will you use insurance?", ["yes", "no", "unsure"], key="g_insurance", horizontal=True, index=2,
              format_func={"yes": "Yes", "no": "No, I will pay myself", "unsure": "Not sure"}.get)
     st.caption("Insurance rarely pays for ketamine itself, which is used off-label; it more often covers Spravato. "
                "'Yes' shows providers whose own pages name an insurer; many say nothing, which is not a no.")

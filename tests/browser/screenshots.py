@@ -20,6 +20,9 @@ PAGES = {
 }
 
 
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/126.0 Mobile Safari/537.36")
+
 # The Audit page with findings: a provider chosen by ?provider=, a page address and pasted text.
 AUDIT_FINDINGS = ("/audit?provider=ketamine-north-duluth", "https://example.org/faq",
                   "Our success rate is 92%. You will feel like yourself again after your first session, that's our "
@@ -51,7 +54,10 @@ def main(out_dir: str) -> None:
     with streamlit_server() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         for width, suffix in ((1280, ""), (390, "-phone")):
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            # The phone run says it is a phone (as a real one does), so Find starts with cards.
+            phone = {"is_mobile": True, "has_touch": True, "user_agent": PHONE_AGENT} if suffix else {}
+            # The app scrolls inside its own box, so a tall window is what shows a whole page.
+            page = browser.new_page(viewport={"width": width, "height": 2600 if not suffix else 1800}, **phone)
             for name, path in PAGES.items():
                 page.goto(url + path)
                 wait_for_app(page)
