@@ -26,6 +26,9 @@ _OTHER_TREATMENT = re.compile(
     r"psychotherapy alone|medications?)\b", re.I)
 _NOT_A_RATE = re.compile(r"^\s{0,3}(?:fewer|less|lower|reduction|decrease|drop|off|discount|bioavailab)", re.I)
 # Only a ceiling is stated ("up to 90%"), so the whole range is not above the threshold.
+_CITED_STUDY = re.compile(r"\b(?:stud(?:y|ies)|trial|review|meta-analysis)\s{1,3}(?:by|from|led by|of|published)\s{1,3}"
+                          r"(?:[A-Z]|\w+\s{1,3}(?:et al|and colleagues))|\bet al\b|\([A-Z][A-Za-z'-]+[^()]{0,40}\b(?:19|20)\d\d\)",
+                          re.I)
 _AMONG_RESPONDERS = re.compile(r"\bwho\s{1,3}(?:had\s{1,3}|have\s{1,3})?(?:experienced|responded|improved|benefited|"
                                r"completed|achieved|saw|reported)\b", re.I)
 _UPPER_ONLY = re.compile(r"\b(?:up to|as many as|as high as)\s{1,3}$", re.I)
@@ -46,6 +49,8 @@ def _rate_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | 
                    flags=re.I)
     if _NOT_A_RATE.match(after):
         return None  # "80% fewer symptoms" is a size of change, not a share of patients
+    if _CITED_STUDY.search(text, sentence[0], sentence[1]):
+        return None  # "in a 2010 study by Price and colleagues, 80% ...": the rate is a named study's
     if _AMONG_RESPONDERS.search(text, match.start(), min(match.end() + 40, sentence[1])):
         return None  # "84% of clients who improved kept their gains" counts earlier responders, not response
     before = text[max(sentence[0], match.start() - 80):match.start()]
@@ -103,8 +108,8 @@ def _spravato_check(text: str, match: re.Match, sentence: tuple[int, int]) -> st
 
 
 _KETAMINE_FORM = re.compile(r"\b(?:ketamine|infusions?|lozenges?|troches?|rdts?|compounded|intravenous|iv)\b", re.I)
-_MENTAL_HEALTH = re.compile(r"\b(?:depress\w{0,5}|anxiety|ptsd|mental|mood|psychiatric|suicid\w{0,6}|ocd|bipolar|"
-                            r"trauma)\b", re.I)
+_MENTAL_HEALTH = re.compile(r"\b(?:depress\w{0,5}|antidepress\w{0,5}|anxiety|ptsd|mental|mood|psychiatric|suicid\w{0,6}|"
+                            r"ocd|bipolar|trauma|therap\w{0,5})\b", re.I)
 _CORRECT_APPROVAL = re.compile(r"\b(?:spravato|esketamine|anesthe\w{0,6}|anaesthe\w{0,6}|sedation|"
                                r"off[- ]label)\b", re.I)
 
@@ -116,6 +121,10 @@ def _fda_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | N
     left = max(clause.rfind(ch, 0, start) for ch in ",;:()—–")
     right_positions = [p for p in (clause.find(ch, end) for ch in ",;:()—–") if p != -1]
     clause = clause[left + 1:min(right_positions) if right_positions else len(clause)]
+    whole = text[sentence[0]:sentence[1]]
+    if not _KETAMINE_FORM.search(clause) and _MENTAL_HEALTH.search(clause) and _KETAMINE_FORM.search(whole) \
+            and not re.search(r"\b(?:spravato|esketamine)\b", whole, re.I):
+        clause = whole  # "As an FDA-approved antidepressant, ketamine infusion is ...": the subject is in the next clause
     if _CORRECT_APPROVAL.search(clause) or not _KETAMINE_FORM.search(clause) or not _MENTAL_HEALTH.search(clause):
         return None
     # "Spravato (esketamine) is an FDA approved ketamine-based treatment": the subject is esketamine
@@ -259,8 +268,14 @@ _LIMITED_KIND = re.compile(r"\b(?:serious|severe|major|significant|dangerous|lon
                            r"life[- ]threatening|adverse)\s{1,3}(?:\w{1,15}\s{1,3})?$", re.I)
 
 
+_TINY_SHARE = re.compile(r"\b(?:less than|under|fewer than|below)\s{1,3}[0-9]{1,2}(?:\.[0-9])?\s{0,2}(?:%|percent)", re.I)
+
+
 def _unqualified_side_effects_check(text: str, match: re.Match, sentence: tuple[int, int]) -> str | None:
-    return None if _LIMITED_KIND.search(text[max(sentence[0], match.start() - 30):match.start()]) else ""
+    """"Side effects are rare, affecting less than 2%": rarity put as a tiny share. "Rare and mild" alone is not."""
+    if _LIMITED_KIND.search(text[max(sentence[0], match.start() - 30):match.start()]):
+        return None
+    return "" if _TINY_SHARE.search(text, match.end(), sentence[1]) else None
 
 
 _SESSION_CUE = re.compile(r"\b(?:ketamine|journeys?|sessions?|infusions?|trips?|retreats?)\b", re.I)
