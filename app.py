@@ -4,7 +4,10 @@ import streamlit as st
 
 import ui
 
-st.set_page_config(page_title="Ketamine therapy provider directory", page_icon=":material/explore:", layout="wide")
+# A local favicon: a Material icon here (or, without one, each page's icon) makes the browser fetch
+# it from fonts.gstatic.com, which the privacy test catches.
+st.set_page_config(page_title="Ketamine therapy provider directory", page_icon=str(ui.APP_DIR / "assets" / "favicon.png"),
+                   layout="wide")
 
 # (file, title, icon, url_path). Every page is listed here; a wrong path fails loudly at start-up.
 PAGES = [

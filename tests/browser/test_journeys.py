@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 def test_patient_filters_opens_a_provider_and_sees_open_questions(page, app_url):
     page.goto(app_url + "/")
     wait_for_app(page)
-    page.get_by_role("textbox", name="ZIP code").fill("10001")
+    page.get_by_role("textbox", name="ZIP code", exact=True).fill("10001")
     page.keyboard.press("Enter")
     page.get_by_text("within 50 miles of 10001").first.wait_for(timeout=30_000)
     page.goto(page.url + "&route=iv")
