@@ -321,7 +321,7 @@ def test_packet_opens_and_names_every_provider(directory):
     assert "2026-12-03" in text
     assert "Your answer (2026-12-01) - Medical screening: Met" in text
     assert "https://example.org/alpha-claims" in text  # the red flag's evidence source
-    assert "[RED FLAG] No guarantees or pressure" in text and "[UNKNOWN]" in text
+    assert "[RED FLAG] No guarantees or pressure" in text and "Not yet known from public sources" in text
 
 
 @pytest.mark.parametrize("user_zip, user_insurance, shown, hidden", [
