@@ -20,7 +20,6 @@ ASK_ABOUT = ("consultation or intake visit", "integration sessions", "booster (m
              "cancellation and refund terms")
 OBSERVED = "Listed by providers here"
 REFERENCE = "Reference figure"
-QUOTES = "cost_quotes"  # the quotes a person entered this session (also shown on the call sheet and packet)
 
 
 @st.cache_data(show_spinner=False)
