@@ -24,6 +24,7 @@ from .insurance import PAYER_LABELS, accepts_insurance, parse_payer, payer_ids
 from .vocab import CARE_SETTINGS, CONDITIONS, CRITERION_IDS, ROUTES, SUPERVISION_MODELS, US_STATES, split_list
 
 DEFAULT_RADIUS_MILES = 50.0
+HOME_CARE_SETTINGS = ("at_home", "hybrid")  # care settings in which treatment happens at home
 MAX_RADIUS_MILES = 3000.0
 INSURANCE_FEATURES = {
     "any": "accept insurance",
@@ -41,6 +42,7 @@ class Context:
     must_have_known: bool = False
     remote_here: pd.Series | None = None
     distance_miles: pd.Series | None = None  # from the ZIP, worked out once per view
+    home_care: bool = True  # the care-setting filter allows at-home care (none set, at home or hybrid)
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,9 @@ def _apply_zip(providers: pd.DataFrame, value: str, context: Context) -> pd.Seri
 
 def _phrase_zip(value: str, context: Context) -> str:
     state = context.zip_location[2] if context.zip_location else "?"
-    return f"within {context.radius:g} miles of {value} (or treating at home in {state})"
+    # "Clinic" only: no at-home wording, since no at-home service is shown.
+    home = f" (or treating at home in {state})" if context.home_care else ""
+    return f"within {context.radius:g} miles of {value}{home}"
 
 
 def _number(value: str, message: str) -> float:
@@ -385,8 +389,10 @@ def to_params(state: Mapping[str, Any]) -> dict[str, str]:
 
 def context_for(state: Mapping[str, Any]) -> Context:
     location = geo.zip_location(state["zip"]) if "zip" in state else None
+    settings = state.get("setting") or list(HOME_CARE_SETTINGS)
     return Context(zip_location=location, radius=float(state.get("radius", DEFAULT_RADIUS_MILES)),
-                   must_have_known=bool(state.get("must_have_known", False)))
+                   must_have_known=bool(state.get("must_have_known", False)),
+                   home_care=any(s in HOME_CARE_SETTINGS for s in settings))
 
 
 @dataclass
