@@ -100,7 +100,7 @@ def _line(pdf: FPDF, text: str, size: float = 8.5, style: str = "", height: floa
     pdf.set_font("Helvetica", style=style, size=size)
     pdf.set_x(pdf.l_margin + indent)
     pdf.multi_cell(pdf.epw - indent, height, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-                   wrapmode=WrapMode.WORD)
+                   wrapmode=WrapMode.WORD, align="L")
 
 
 def _heading(pdf: FPDF, text: str, size: float = 9.5) -> None:
@@ -120,9 +120,11 @@ def _summary(pdf: FPDF, comparison: Comparison, ids: list[str], refs: References
     present = set(comparison.facts["fact"])
     rows = [fact for fact in SUMMARY_FACTS if fact in present]
     label_width = 30
+    # One block uses the page's width; several keep one column width, so blocks line up.
+    across = SUMMARY_COLUMNS if len(ids) > SUMMARY_COLUMNS else max(len(ids), 2)
     for start in range(0, len(ids), SUMMARY_COLUMNS):
         block = ids[start:start + SUMMARY_COLUMNS]
-        width = (pdf.epw - label_width) / SUMMARY_COLUMNS
+        width = (pdf.epw - label_width) / across
         facts = {p: _facts(comparison, p) for p in block}
         pdf.set_font("Helvetica", size=7.2)
         pdf.ln(1.5)
