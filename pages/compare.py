@@ -14,7 +14,7 @@ from vetting.packet import build_packet
 
 ui.ensure_app()
 
-MAX_LINKS_PER_CELL = 3
+EVERY_SOURCE = {"prices", "course_estimate"}  # each price keeps its own page; other facts link one page
 CARDS_PER_ROW = 3  # st.columns stack on a narrow screen: one card under another on a phone
 
 st.title("Compare & shortlist")
@@ -29,14 +29,15 @@ ui.show_shortlist_toast()
 main = st.container()  # filled after the import below, so an import shows at once
 
 
-def _cell(value: str, urls: list[str]) -> str:
-    """One fact: the value rendered literally, then one short link ("source"); a fact resting on
-    several pages adds [2], [3]; unknown has no URL, so no link."""
+def _cell(fact: str, value: str, urls: list[str]) -> str:
+    """One fact: the value rendered literally, then one short link ("source"; prices add [2], [3]
+    for their other pages; the CSV lists every page); unknown has no URL, so no link."""
+    if fact == "website" and urls:
+        return ui.source_markdown(urls[0])
     text = ui.escape_markdown(" ".join(str(value).split()))
-    shown = urls[:MAX_LINKS_PER_CELL]
+    shown = urls if fact in EVERY_SOURCE else urls[:1]
     links = " ".join(ui.source_markdown(u, "source" if n == 1 else f"[{n}]") for n, u in enumerate(shown, 1))
-    more = f" +{len(urls) - len(shown)} in the CSV" if len(urls) > len(shown) else ""
-    return " · ".join(x for x in (text, links + more) if x)
+    return " · ".join(x for x in (text, links) if x)
 
 
 def _card(comparison: S.Comparison, provider_id: str, name: str, differing: set[str]) -> str:
@@ -45,7 +46,7 @@ def _card(comparison: S.Comparison, provider_id: str, name: str, differing: set[
     lines = [f"#### {ui.escape_markdown(' '.join(str(name).split()))}"]
     for fact, label, value, urls in zip(part["fact"], part["label"], part["value"], part["source_urls"]):
         marker = " ≠" if fact in differing else ""
-        lines.append(f"- **{ui.escape_markdown(label)}{marker}:** {_cell(value, list(urls))}")
+        lines.append(f"- **{ui.escape_markdown(label)}{marker}:** {_cell(fact, value, list(urls))}")
     return "\n".join(lines)
 
 
@@ -135,7 +136,7 @@ with main:
     differing = {fact for fact, marker in zip(dict.fromkeys(comparison.facts["fact"]), table["differs"])
                  if marker.startswith("≠")}
     st.caption("“≠” marks a fact where the providers' values are not all the same. Each fact links the page it "
-               "comes from; unknown links nothing. Grades use the default weights and include any answers you "
+               "comes from (the comparison CSV lists every page behind it); unknown links nothing. Grades use the default weights and include any answers you "
                f"recorded (see Methodology). Unknown is never a red flag. The induction estimate is {course.sessions} "
                "sessions at the per-session price; programs are never divided into sessions.")
     providers = list(zip(comparison.providers["provider_id"], comparison.providers["name"]))
