@@ -212,6 +212,19 @@ from vetting import shortlist as _shortlist  # noqa: E402
 SHORTLIST_KEY = "shortlist"
 _SHORTLIST_NOTES = "shortlist_notes"
 _SHORTLIST_FLASH = "shortlist_flash"
+_SHORTLIST_TOAST = "shortlist_toast"
+
+
+def flash_shortlist_toast(message: str) -> None:
+    """Keep a confirmation for the next run (a button callback cannot draw it itself)."""
+    st.session_state[_SHORTLIST_TOAST] = message
+
+
+def show_shortlist_toast() -> None:
+    """Confirm the last shortlist change, once, as a toast (the name shown literally)."""
+    message = st.session_state.pop(_SHORTLIST_TOAST, None)
+    if message:
+        st.toast(escape_markdown(message), icon=":material/playlist_add_check:")
 
 
 def _known_provider_ids() -> list[str]:
@@ -255,8 +268,12 @@ def shortlist_add(ids) -> list[str]:
     """Add providers to the shortlist; harmless to repeat (ids already in it change nothing).
 
     Shows and returns a note when some were not added (full at MAX_SHORTLIST, or unknown)."""
-    updated, notes = _shortlist.add(shortlist_ids(), list(ids), _known_provider_ids())
+    before = shortlist_ids()
+    updated, notes = _shortlist.add(before, list(ids), _known_provider_ids())
     st.session_state[SHORTLIST_KEY] = updated
+    if len(updated) > len(before):
+        st.toast(f"Added {len(updated) - len(before)} to your shortlist ({len(updated)} of {_shortlist.MAX_SHORTLIST}).",
+                 icon=":material/playlist_add_check:")
     for note in notes:
         st.warning(escape_markdown(note), icon=":material/playlist_add:")
     sync_shortlist_param()
@@ -273,10 +290,13 @@ def _toggle_shortlist(provider_id: str) -> None:
     # A button callback: runs before the rerun, so the button's label is right on the next run.
     if provider_id in shortlist_ids():
         st.session_state[SHORTLIST_KEY] = _shortlist.remove(shortlist_ids(), [provider_id])
+        flash_shortlist_toast("Removed from your shortlist.")
     else:
         updated, notes = _shortlist.add(shortlist_ids(), [provider_id], _known_provider_ids())
         st.session_state[SHORTLIST_KEY] = updated
         st.session_state[_SHORTLIST_FLASH] = notes
+        if provider_id in updated:
+            flash_shortlist_toast(f"Added to your shortlist ({len(updated)} of {_shortlist.MAX_SHORTLIST}).")
 
 
 def shortlist_toggle(provider_id: str) -> None:
@@ -285,6 +305,7 @@ def shortlist_toggle(provider_id: str) -> None:
     st.button("Remove from shortlist" if inside else "Add to shortlist", key=f"shortlist_toggle_{provider_id}",
               icon=":material/playlist_remove:" if inside else ":material/playlist_add:",
               on_click=_toggle_shortlist, args=(provider_id,))
+    show_shortlist_toast()
     for note in st.session_state.pop(_SHORTLIST_FLASH, []):
         st.warning(escape_markdown(note), icon=":material/playlist_add:")
     count = len(shortlist_ids())

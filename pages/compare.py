@@ -1,5 +1,6 @@
-"""Compare & shortlist: up to six providers side by side, every fact with its source, and exports
-(comparison CSV, referral packet PDF, shortlist file) plus import of a shortlist file."""
+"""Compare & shortlist: up to six providers side by side as cards (they stack on a phone), each fact
+with one short link to its source (none when unknown), and exports (comparison CSV, referral packet
+PDF, shortlist file) plus import of a shortlist file."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from vetting.packet import build_packet
 
 ui.ensure_app()
 
-MAX_LINKS_PER_CELL = 4
+EVERY_SOURCE = {"prices", "course_estimate"}  # each price keeps its own page; other facts link one page
+CARDS_PER_ROW = 3  # st.columns stack on a narrow screen: one card under another on a phone
 
 st.title("Compare & shortlist")
 st.caption(f"Up to {S.MAX_SHORTLIST} providers side by side, in the order you added them (nothing is ranked). "
@@ -23,39 +25,39 @@ st.caption(f"Up to {S.MAX_SHORTLIST} providers side by side, in the order you ad
 directory = ui.directory()
 ui.shortlist_ids()
 ui.show_shortlist_notes()
+ui.show_shortlist_toast()
 main = st.container()  # filled after the import below, so an import shows at once
 
 
-def _cell(value: str, urls: list[str]) -> str:
-    """One table cell: the value rendered literally, then one-click source links."""
+def _cell(fact: str, value: str, urls: list[str]) -> str:
+    """One fact: the value rendered literally, then one short link ("source"; prices add [2], [3]
+    for their other pages; the CSV lists every page); unknown has no URL, so no link."""
+    if fact == "website" and urls:
+        return ui.source_markdown(urls[0])
     text = ui.escape_markdown(" ".join(str(value).split()))
-    shown = urls[:MAX_LINKS_PER_CELL]
-    links = " ".join(ui.source_markdown(u, "source" if len(shown) == 1 else f"source {n}") for n, u in enumerate(shown, 1))
-    more = f" +{len(urls) - len(shown)} more in the CSV" if len(urls) > len(shown) else ""
-    return " · ".join(x for x in (text, links + more) if x)
+    shown = urls if fact in EVERY_SOURCE else urls[:1]
+    links = " ".join(ui.source_markdown(u, "source" if n == 1 else f"[{n}]") for n, u in enumerate(shown, 1))
+    return " · ".join(x for x in (text, links) if x)
 
 
-def _markdown_table(comparison: S.Comparison) -> str:
-    table = S.comparison_table(comparison)
-    ids = list(comparison.providers["provider_id"])
-    header = ["Fact", "Providers differ?"] + [ui.escape_markdown(" ".join(str(c).split())) for c in table.columns[2:]]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    facts = comparison.facts.set_index(["fact", "provider_id"])
-    for fact, row in zip(dict.fromkeys(comparison.facts["fact"]), table.itertuples(index=False)):
-        cells = [f"**{ui.escape_markdown(row[0])}**", ui.escape_markdown(row[1]) or "—"]
-        for provider_id in ids:
-            found = facts.loc[(fact, provider_id)]
-            cells.append(_cell(found["value"], list(found["source_urls"])))
-        lines.append("| " + " | ".join(cells) + " |")
+def _card(comparison: S.Comparison, provider_id: str, name: str, differing: set[str]) -> str:
+    """One provider's facts as Markdown: its name as a heading, then one line per fact."""
+    part = comparison.facts[comparison.facts["provider_id"] == provider_id]
+    lines = [f"#### {ui.escape_markdown(' '.join(str(name).split()))}"]
+    for fact, label, value, urls in zip(part["fact"], part["label"], part["value"], part["source_urls"]):
+        marker = " ≠" if fact in differing else ""
+        lines.append(f"- **{ui.escape_markdown(label)}{marker}:** {_cell(fact, value, list(urls))}")
     return "\n".join(lines)
 
 
-def _remove(provider_id: str) -> None:
+def _remove(provider_id: str, name: str) -> None:
     st.session_state[ui.SHORTLIST_KEY] = S.remove(ui.shortlist_ids(), [provider_id])
+    ui.flash_shortlist_toast(f"Removed {name} from your shortlist.")
 
 
 def _clear() -> None:
     st.session_state[ui.SHORTLIST_KEY] = []
+    ui.flash_shortlist_toast("Cleared your shortlist.")
 
 
 # --- import: a shortlist file (JSON) or a comparison CSV ---------------------------------------
@@ -121,29 +123,32 @@ with main:
     try:
         comparison = S.compare(directory.providers, directory.evidence, directory.sources, ids,
                                answers=st.session_state.get("answers") or None, zip_code=zip_code or None, course=course,
-                               prices=directory.prices)
+                               prices=directory.prices, quotes=ui.quotes())
     except ValueError as error:  # recorded answers that no longer validate
         st.error(f"Your recorded answers could not be read ({ui.escape_markdown(str(error))}); they are left out.")
         comparison = S.compare(directory.providers, directory.evidence, directory.sources, ids,
-                               zip_code=zip_code or None, course=course, prices=directory.prices)
+                               zip_code=zip_code or None, course=course, prices=directory.prices, quotes=ui.quotes())
     for note in comparison.notes:
         st.warning(ui.escape_markdown(note))
 
     st.subheader(f"{len(comparison.providers)} provider(s) side by side")
-    columns = st.columns(len(comparison.providers))
-    provider_page = (ui.APP_DIR / "pages/provider.py").exists()
-    for column, provider_id, name in zip(columns, comparison.providers["provider_id"], comparison.providers["name"]):
-        with column:
-            st.markdown(f"**{ui.escape_markdown(name)}**")
-            if provider_page:
+    table = S.comparison_table(comparison)
+    differing = {fact for fact, marker in zip(dict.fromkeys(comparison.facts["fact"]), table["differs"])
+                 if marker.startswith("≠")}
+    st.caption("“≠” marks a fact where the providers' values are not all the same. Each fact links the page it "
+               "comes from (the comparison CSV lists every page behind it); unknown links nothing. Grades use the default weights and include any answers you "
+               f"recorded (see Methodology). Unknown is never a red flag. The induction estimate is {course.sessions} "
+               "sessions at the per-session price; programs are never divided into sessions.")
+    providers = list(zip(comparison.providers["provider_id"], comparison.providers["name"]))
+    for start in range(0, len(providers), CARDS_PER_ROW):
+        row = providers[start:start + CARDS_PER_ROW]
+        for column, (provider_id, name) in zip(st.columns(CARDS_PER_ROW), row):
+            with column, st.container(border=True):
+                st.markdown(_card(comparison, provider_id, name, differing))
                 st.page_link("pages/provider.py", label="Provider page", icon=":material/open_in_new:",
                              query_params={"provider": provider_id})
-            st.button(f"Remove {ui.escape_markdown(name)}", key=f"remove_{provider_id}", on_click=_remove,
-                      args=(provider_id,), icon=":material/playlist_remove:")
-    st.markdown(_markdown_table(comparison))
-    st.caption("“≠ differs” marks facts where the providers' values are not all the same. Grades use the default "
-               "weights and include any answers you recorded (see Methodology). Unknown is never a red flag. "
-               f"The induction estimate is {course.sessions} sessions at the per-session price.")
+                st.button(f"Remove {ui.escape_markdown(name)}", key=f"remove_{provider_id}", on_click=_remove,
+                          args=(provider_id, name), icon=":material/playlist_remove:")
 
     for provider_id, name in zip(comparison.providers["provider_id"], comparison.providers["name"]):
         asked = comparison.questions[comparison.questions["provider_id"] == provider_id]
@@ -164,12 +169,15 @@ with main:
                            file_name=f"shortlist-comparison-{today}.csv", mime="text/csv", on_click="ignore",
                            icon=":material/table:", help="One row per provider; every fact has a column of source URLs.")
     with export_cols[1]:
-        st.download_button("Referral packet (PDF)",
-                           data=lambda: build_packet(comparison, today, packet_zip, packet_insurance),
-                           file_name=f"referral-packet-{today}.pdf", mime="application/pdf", on_click="ignore",
-                           icon=":material/picture_as_pdf:",
-                           help="Printable: per provider the facts with their sources, the checklist, open questions "
-                                "and your recorded answers.")
+        if comparison.providers.empty:  # only ids no longer in the directory: no empty PDF
+            st.info("No provider of your shortlist is in this directory, so there is no referral packet to make.")
+        else:
+            st.download_button("Referral packet (PDF)",
+                               data=lambda: build_packet(comparison, today, packet_zip, packet_insurance),
+                               file_name=f"referral-packet-{today}.pdf", mime="application/pdf", on_click="ignore",
+                               icon=":material/picture_as_pdf:",
+                               help="Printable: page 1 compares the providers side by side; then each provider's "
+                                    "checklist, open questions, your answers and quotes; sources numbered at the end.")
     with export_cols[2]:
         st.download_button("Shortlist file (JSON)", data=S.export_file(ids, comparison.answers),
                            file_name=f"shortlist-{today}.json", mime="application/json", on_click="ignore",

@@ -20,7 +20,6 @@ ASK_ABOUT = ("consultation or intake visit", "integration sessions", "booster (m
              "cancellation and refund terms")
 OBSERVED = "Listed by providers here"
 REFERENCE = "Reference figure"
-QUOTES = "cost_quotes"  # the quotes a person entered this session (also shown on the call sheet and packet)
 
 
 @st.cache_data(show_spinner=False)
@@ -145,21 +144,33 @@ st.header("My quote")
 st.caption("Enter a price a clinic quoted you to see how it compares. It stays in this browser session, and "
            "appears on the provider's call sheet and in the referral packet.")
 quote_columns = st.columns(3)
-amount = quote_columns[0].text_input("Amount quoted (USD)", key="quote_amount", placeholder="e.g. 450")
+quote_columns[0].text_input("Amount quoted (USD)", key="quote_amount", placeholder="e.g. 450")
 unit = quote_columns[1].radio("For", list(cost_model.QUOTE_UNITS), format_func=cost_model.QUOTE_UNITS.get,
                               key="quote_unit")
-sessions = quote_columns[2].text_input("Sessions included", key="quote_sessions", disabled=unit != "program",
-                                       placeholder="e.g. 6")
+quote_columns[2].text_input("Sessions included", key="quote_sessions", disabled=unit != "program",
+                            placeholder="e.g. 6")
 names = dict(zip(directory.providers["provider_id"], directory.providers["name"]))
-quoted_by = st.selectbox("Quoted by (optional)", [None] + sorted(names, key=lambda p: str(names[p]).lower()),
-                         format_func=lambda p: "Not saying" if p is None else names[p], key="quote_provider")
-if st.button("Compare my quote", icon=":material/compare_arrows:"):
+st.selectbox("Quoted by (optional)", [None] + sorted(names, key=lambda p: str(names[p]).lower()),
+             format_func=lambda p: "Not saying" if p is None else names[p], key="quote_provider")
+
+
+def _compare_quote() -> None:
+    # A callback: it runs before the page, so the quote (or the reason it was refused) survives any rerun.
+    state = st.session_state
+    quote_unit = state.get("quote_unit", "session")
     try:
-        quote = cost_model.parse_quote(amount, unit, sessions if unit == "program" else None, route, quoted_by)
+        quote = cost_model.parse_quote(state.get("quote_amount"), quote_unit,
+                                       state.get("quote_sessions") if quote_unit == "program" else None,
+                                       state.get("costs_route"), state.get("quote_provider"))
     except cost_model.QuoteError as error:
-        st.warning(f"Cannot compare: {ui.escape_markdown(str(error))}.", icon=":material/warning:")
+        state["quote_error"] = str(error)
     else:
         ui.save_quote(quote)
+
+
+st.button("Compare my quote", icon=":material/compare_arrows:", key="quote_compare", on_click=_compare_quote)
+if "quote_error" in st.session_state:  # a refused quote changes nothing: the saved ones stay as they were
+    st.warning(f"Cannot compare: {ui.escape_markdown(st.session_state.pop('quote_error'))}.", icon=":material/warning:")
 quotes = ui.quotes()
 for saved in quotes:
     who = f" from {ui.escape_markdown(names.get(saved.provider_id, saved.provider_id))}" if saved.provider_id else ""

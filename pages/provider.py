@@ -261,9 +261,12 @@ for item_id, question, why, citations in to_ask:
 
 # --- call sheet ---
 st.header("Call sheet")
-sheet = A.call_sheet(provider_id, row["name"], [(item_id, q) for item_id, q, _, _ in to_ask], answers)
+quoted = [q.describe() for q in ui.quotes_for(provider_id)]
+sheet = A.call_sheet(provider_id, row["name"], [(item_id, q) for item_id, q, _, _ in to_ask], answers, quoted)
 st.caption("The questions above with the answers you recorded, to take to the phone call. "
            "Your answers live only in this browser session until you download them.")
+for description in quoted:
+    st.markdown(f"**Your quote from this provider** (entered on Costs): {ui.escape_markdown(description)}")
 left, right = st.columns(2)
 left.download_button("Download call sheet (Markdown)",
                      A.call_sheet_markdown(sheet, row["name"], today.isoformat(), website),

@@ -86,10 +86,18 @@ def url_shortlist(at: AppTest) -> str | None:
     return value[-1] if isinstance(value, list) else value
 
 
-def table(at: AppTest) -> str:
-    found = [m.value for m in at.markdown if m.value.startswith("| Fact |")]
-    assert len(found) == 1
-    return found[0]
+def cards(at: AppTest) -> dict[str, dict[str, str]]:
+    """Provider name (as escaped Markdown) -> {fact label: the line after it}, one card per provider."""
+    found = {}
+    for markdown in at.markdown:
+        if markdown.value.startswith("#### "):
+            heading, *lines = markdown.value.splitlines()
+            facts = {}
+            for line in lines:
+                label, _, value = line.removeprefix("- **").partition(":** ")
+                facts[label.replace("\\", "").removesuffix(" ≠")] = (value, label.endswith(" ≠"))
+            found[heading.removeprefix("#### ")] = facts
+    return found
 
 
 def download(downloads: dict[str, bytes], extension: str) -> bytes:
@@ -100,8 +108,7 @@ def download(downloads: dict[str, bytes], extension: str) -> bytes:
 
 def test_shared_link_shows_the_same_shortlist(env):
     at = compare_page("alpha-clinic,gamma-clinic,not-here")
-    header = table(at).splitlines()[0]
-    assert "Alpha Clinic" in header and "Gamma Clinic" in header and "Delta Clinic" not in header
+    assert list(cards(at)) == ["Alpha Clinic", "Gamma Clinic"]
     assert at.session_state["shortlist"] == ["alpha-clinic", "gamma-clinic"]
     assert url_shortlist(at) == "alpha-clinic,gamma-clinic"  # the unknown id leaves the URL
     assert any("not\\-here" in w.value for w in at.warning)
@@ -109,16 +116,21 @@ def test_shared_link_shows_the_same_shortlist(env):
 
 def test_differences_are_marked_in_text_and_facts_link_their_sources(env):
     at = compare_page("alpha-clinic,gamma-clinic")
-    rows = {line.split(" | ")[0].replace("\\", "").strip("| *"): line for line in table(at).splitlines()[2:]}
-    assert "same" in rows["Care setting"] and "≠ differs" in rows["Known prices (as listed)"]
-    assert "[source](<https://example.org/alpha-prices>)" in rows["Known prices (as listed)"]
-    assert "[source](<https://example.org/alpha-claims>)" in rows["Red flags"]
-    for label, line in rows.items():
-        cells = line.strip("|").split(" | ")[2:]
-        assert len(cells) == 2
-        for cell in cells:
-            unknown = re.match(r"^(Unknown|not known|no public price|none found|no estimate|not enough known yet: 0 |0 of |location unknown)", cell.replace("\\", "").strip())
-            assert "](<https://" in cell or unknown, (label, cell)  # unknown means no link
+    alpha, gamma = cards(at)["Alpha Clinic"], cards(at)["Gamma Clinic"]
+    assert not alpha["Care setting"][1] and alpha["Known prices (as listed)"][1]  # same / ≠ differs
+    assert "[source](<https://example.org/alpha-prices>)" in alpha["Known prices (as listed)"][0]
+    assert "[source](<https://example.org/alpha-claims>)" in alpha["Red flags"][0]
+    for card in (alpha, gamma):
+        for label, (cell, _) in card.items():
+            unknown = re.match(r"^(Unknown|not known|not stated|insurance unknown|no public price|none found|no estimate|"
+                               r"not enough known yet: 0 |0 of |location unknown)", cell.replace("\\", "").strip())
+            if unknown:
+                assert "](<" not in cell, (label, cell)  # unknown means no link
+            else:
+                assert "[source](<https://" in cell, (label, cell)  # one short link first
+            assert "source 1" not in cell and "source 2" not in cell
+            if label not in ("Known prices (as listed)", "Induction estimate"):
+                assert cell.count("](<") <= 1, (label, cell)  # one short link
 
 
 def test_hostile_name_renders_literally(env):
@@ -134,7 +146,8 @@ def test_remove_button_takes_a_provider_off_the_list_and_the_url(env):
     run(at)
     assert at.session_state["shortlist"] == ["gamma-clinic"]
     assert url_shortlist(at) == "gamma-clinic"
-    assert "Alpha Clinic" not in table(at).splitlines()[0]
+    assert list(cards(at)) == ["Gamma Clinic"]
+    assert [t.value for t in at.toast] == ["Removed Alpha Clinic from your shortlist\\."]
     at.button(key="remove_gamma-clinic").click()
     run(at)
     assert url_shortlist(at) is None
@@ -146,7 +159,7 @@ def test_remove_button_takes_a_provider_off_the_list_and_the_url(env):
 def test_empty_shortlist_explains_how_to_add(env):
     at = compare_page()
     assert "Find providers" in at.info[0].value and "Add to shortlist" in at.info[0].value
-    assert not [m for m in at.markdown if m.value.startswith("| Fact |")]
+    assert not cards(at)
 
 
 ADD_SCRIPT = """
@@ -164,6 +177,7 @@ def test_add_button_and_repeated_add(env):
     at.button[0].click()
     run(at)
     assert at.session_state["shortlist"] == ["alpha-clinic"]
+    assert "Added to your shortlist" in at.toast[0].value
     assert url_shortlist(at) == "alpha-clinic"
     assert at.button[0].label == "Remove from shortlist"
     at.session_state["also_add"] = ["gamma-clinic", "alpha-clinic"]
@@ -243,3 +257,30 @@ def test_malformed_import_changes_nothing(env, content, message):
     assert "Nothing was changed" in at.error[0].value
     assert at.session_state["shortlist"] == ["alpha-clinic"]
     assert at.session_state["answers"] == answers
+
+
+@pytest.mark.parametrize("shortlist, name, location_has_home, distance_has_home", [
+    ("alpha-clinic", "Alpha Clinic", False, False),   # a clinic: no at-home wording
+    ("beta-home", "\\<img src=x onerror=alert\\(1\\)\\>", True, True),
+])
+def test_at_home_wording_only_for_an_at_home_care_setting(env, shortlist, name, location_has_home, distance_has_home):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["shortlist"] = shortlist
+    at.session_state["find_params"] = {"zip": "10001"}
+    at.switch_page("pages/compare.py")
+    card = cards(run(at))[name]
+    assert ("at home" in card["Address or states served"][0]) is location_has_home
+    assert ("at home" in card["Distance from your ZIP"][0]) is distance_has_home
+
+
+def test_a_quote_shows_on_the_card_and_in_the_csv_without_a_link(env, downloads):
+    from vetting.costs import parse_quote
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["shortlist"] = "alpha-clinic,gamma-clinic"
+    at.session_state["cost_quotes"] = [parse_quote("450", "session", None, "iv", "alpha-clinic")]
+    at.switch_page("pages/compare.py")
+    card = cards(run(at))
+    assert card["Alpha Clinic"]["Your quote (entered by you)"][0] == "\\$450 per session, IV infusion"  # no link
+    assert card["Gamma Clinic"]["Your quote (entered by you)"][0] == "none entered"
+    rows = list(csv.DictReader(io.StringIO(download(downloads, ".csv").decode())))
+    assert rows[0]["your_quote"] == "$450 per session, IV infusion" and rows[0]["your_quote_source_urls"] == ""

@@ -91,3 +91,43 @@ def test_insured_off_label_headline_says_coverage_is_rare_and_shows_self_pay_bes
     assert any("rarely covers off-label ketamine" in w.value for w in at.warning)
     labels = [m.value for m in at.markdown]
     assert "**Self-pay**" in labels and "**If your plan covers it**" in labels
+
+
+def enter_quote(at: AppTest, amount: str, unit: str = "session", sessions: str = "") -> AppTest:
+    at.text_input(key="quote_amount").input(amount)
+    at.radio(key="quote_unit").set_value(unit)
+    at.run()
+    if unit == "program":
+        at.text_input(key="quote_sessions").input(sessions)
+    next(b for b in at.button if b.label == "Compare my quote").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("amount, unit, sessions, message", [
+    ("", "session", "", "enter the amount"),
+    ("0", "session", "", "more than $0"),
+    ("-120", "session", "", "more than $0"),
+    ("four hundred", "session", "", "not an amount"),
+    ("2500000", "session", "", "check the amount"),
+    ("4000", "program", "0", "how many sessions"),
+])
+def test_a_bad_quote_gets_a_clear_message_and_changes_nothing(amount, unit, sessions, message):
+    at = enter_quote(open_costs({"route": "iv"}), "450")
+    kept = list(at.session_state["cost_quotes"])
+    at = enter_quote(at, amount, unit, sessions)
+    assert any(message in plain(w.value) for w in at.warning), [w.value for w in at.warning]
+    assert at.session_state["cost_quotes"] == kept
+
+
+@pytest.mark.parametrize("amount, unit, sessions, phrases", [
+    ("450", "session", "", ["$450 per session, IV infusion", "6 x $450 = $2,700"]),
+    ("4500", "program", "6", ["$4,500 for a program of 6 sessions", "6-session program or series"]),
+])
+def test_a_quote_is_compared_and_kept_for_the_session(amount, unit, sessions, phrases):
+    at = enter_quote(open_costs({"route": "iv"}), amount, unit, sessions)
+    text = page_text(at)
+    for phrase in phrases:
+        assert phrase in text, phrase
+    assert len(at.session_state["cost_quotes"]) == 1

@@ -137,6 +137,9 @@ def test_telehealth_in_state_is_labelled_not_measured(enriched):
     ({}, "7 providers."),
     ({"route": "iv,im", "zip": "10001", "radius": "50", "insurance": "aetna"},
      "1 provider offering IV or IM within 50 miles of 10001 (or treating at home in NY) that accept Aetna."),
+    ({"route": "iv", "zip": "10001", "setting": "clinic"}, "1 provider offering IV in a clinic within 50 miles of 10001."),
+    ({"zip": "10001", "setting": "clinic,hybrid"},
+     "2 providers in a clinic or in a clinic and at home within 50 miles of 10001 (or treating at home in NY)."),
     ({"supervision": "rems_certified_observation", "state": "pa"},
      "1 provider with REMS-certified observation in or serving Pennsylvania."),
     ({"setting": "clinic", "zip": "10001", "radius": "50"}, None),  # no at-home wording for clinics only

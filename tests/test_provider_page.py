@@ -165,3 +165,31 @@ def test_each_public_mark_says_whose_words_it_rests_on(tmp_path, monkeypatch):
     text = "\n".join(m.value for m in at.markdown)
     assert "public source: provider's own words" in text and "public source: independent page" in text
     assert any("1 of the 2 marks from public sources rest on the provider's own words" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("quoted_by, shown", [("this", True), ("other", False), (None, False)])
+def test_a_quote_reaches_the_call_sheet_of_the_provider_that_quoted_it(bundled, monkeypatch, quoted_by, shown):
+    from vetting.costs import parse_quote
+
+    directory, _ = bundled
+    provider_id, other_id = directory.providers["provider_id"].iloc[:2]
+    captured = {}
+    original = ButtonMixin.download_button
+
+    def spy(self, label, data, *args, **kwargs):
+        captured[kwargs.get("key")] = data
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", spy)
+    at = AppTest.from_file(str(DATA.parent / "app.py"), default_timeout=60)
+    at.run()
+    at.session_state["cost_quotes"] = [parse_quote("4000", "program", "6", "iv",
+                                                   {"this": provider_id, "other": other_id}.get(quoted_by))]
+    at.switch_page("pages/provider.py")
+    at.query_params["provider"] = provider_id
+    at.run()
+    assert not at.exception
+    words = "$4,000 for a program of 6 sessions, IV infusion"
+    assert (words in captured["call_sheet_md"]) is shown
+    assert (words in captured["call_sheet_csv"]) is shown
+    assert any("Your quote from this provider" in m.value for m in at.markdown) is shown

@@ -15,6 +15,7 @@ import pytest
 from tests.factories import price, evidence, provider, source, write_directory
 from vetting import load_directory
 from vetting import shortlist as S
+from vetting.costs import parse_quote
 from vetting.packet import build_packet, latin1
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -109,7 +110,7 @@ def fact(comparison, provider_id, name):
     return rows.iloc[0]
 
 
-UNKNOWN_VALUE = re.compile(r"^(no estimate|no public price|not known|none found|Unknown|location unknown|not enough known yet: 0 |0 of )")
+UNKNOWN_VALUE = re.compile(r"^(no estimate|no public price|not known|not stated|insurance unknown|none found|Unknown|location unknown|not enough known yet: 0 |0 of )")
 
 
 def compared(directory, ids=KNOWN, **kwargs):
@@ -117,10 +118,13 @@ def compared(directory, ids=KNOWN, **kwargs):
 
 
 def test_every_known_fact_has_a_source_and_unknown_has_none(directory):
-    comparison = compared(directory, zip_code="10001")
+    comparison = compared(directory, zip_code="10001", quotes=[parse_quote("450", "session", None, "iv", "alpha-clinic")])
     assert list(comparison.providers["provider_id"]) == KNOWN
     assert len(comparison.facts) == len(KNOWN) * len(S.FACTS)
     for row in comparison.facts.itertuples():
+        if row.fact == "your_quote":
+            assert row.source_urls == [], row  # entered by you: nothing to link
+            continue
         if UNKNOWN_VALUE.match(row.value):
             assert row.source_urls == [], (row.provider_id, row.fact, row.value)  # unknown: no link
             continue
@@ -317,7 +321,7 @@ def test_packet_opens_and_names_every_provider(directory):
     assert "2026-12-03" in text
     assert "Your answer (2026-12-01) - Medical screening: Met" in text
     assert "https://example.org/alpha-claims" in text  # the red flag's evidence source
-    assert "[RED FLAG] No guarantees or pressure" in text and "[UNKNOWN]" in text
+    assert "[RED FLAG] No guarantees or pressure" in text and "Not yet known from public sources" in text
 
 
 @pytest.mark.parametrize("user_zip, user_insurance, shown, hidden", [

@@ -16,6 +16,7 @@ import io
 import json
 import re
 from datetime import date
+from typing import Iterable
 
 import pandas as pd
 
@@ -151,10 +152,15 @@ def from_json(text: str) -> pd.DataFrame:
 CALL_SHEET_COLUMNS = ["provider_id", "provider_name", "item_id", "question", "status", "note", "recorded_on"]
 
 
-def call_sheet(provider_id: str, provider_name: str, questions: list[tuple[str, str]], answers) -> pd.DataFrame:
+QUOTE_ITEM = "your_quote"
+
+
+def call_sheet(provider_id: str, provider_name: str, questions: list[tuple[str, str]], answers,
+               quotes: Iterable[str] = ()) -> pd.DataFrame:
     """One row per question to ask (item_id, question) with the answer you recorded, if any.
 
-    Answers to other items of this provider (e.g. a criterion already answered publicly) follow."""
+    Answers to other items of this provider (e.g. a criterion already answered publicly) follow, then
+    one QUOTE_ITEM row per price this provider quoted you (`quotes`: each in words, in `note`)."""
     frame = answers_frame(answers)
     mine = frame[frame["provider_id"] == provider_id].set_index("item_id")
     asked = [item_id for item_id, _ in questions]
@@ -169,6 +175,9 @@ def call_sheet(provider_id: str, provider_name: str, questions: list[tuple[str, 
             "note": answer["note"] if answer is not None else "",
             "recorded_on": answer["recorded_on"] if answer is not None else "",
         })
+    for quote in quotes:
+        records.append({"provider_id": provider_id, "provider_name": provider_name, "item_id": QUOTE_ITEM,
+                        "question": "The price they quoted you", "status": "", "note": quote, "recorded_on": ""})
     return pd.DataFrame(records, columns=CALL_SHEET_COLUMNS, dtype=object)
 
 
@@ -178,7 +187,11 @@ def call_sheet_markdown(sheet: pd.DataFrame, provider_name: str, prepared_on: st
     if website:
         lines.append(f"Website: {website}")
     lines += ["", "Not medical advice. In crisis, call or text 988, or call 911.", ""]
-    for number, row in enumerate(sheet.itertuples(index=False), start=1):
+    quoted = [row.note for row in sheet.itertuples(index=False) if row.item_id == QUOTE_ITEM]
+    if quoted:
+        lines += ["## Your quote (entered by you)"] + [f"- {note}" for note in quoted] + [""]
+    asked = sheet[sheet["item_id"] != QUOTE_ITEM]
+    for number, row in enumerate(asked.itertuples(index=False), start=1):
         lines.append(f"## {number}. {row.question or row.item_id}")
         if row.status:
             answer = ANSWER_STATUSES.get(row.status, row.status)

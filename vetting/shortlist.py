@@ -6,9 +6,10 @@ Pure (no streamlit): the Compare page and ui.py only render what this module ret
   with a note.
 - `add` / `remove`: new lists, never mutating; adding is idempotent (an id already in the list
   changes nothing), and the list holds at most MAX_SHORTLIST ids (what Compare shows side by side).
-- `comparison_facts`: one row per provider and fact, with the value as text and the source URLs
-  it comes from; `comparison_table` puts providers side by side and marks facts that differ;
-  `comparison_csv` is one row per provider with a `<fact>_source_urls` column beside every fact.
+- `compare`: one row per provider and fact, with the value as text and the source URLs it comes
+  from (none for an unknown value, and none for your own quote); `comparison_table` puts providers
+  side by side and marks facts that differ; `comparison_csv` is one row per provider with a
+  `<fact>_source_urls` column beside every fact, so it holds the referral packet's summary too.
 - `export_file` / `parse_file` / `merge_answers`: the shortlist file
   {"version": 1, "exported_on": "YYYY-MM-DD", "shortlist": [ids], "answers": [...]} (or the
   comparison CSV's provider_id column) and how an import joins what the session already holds.
@@ -33,13 +34,13 @@ import pandas as pd
 
 from .answers import ANSWER_COLUMNS, answers_frame
 from .checklists import applicable_questions, criteria, patient_questions
-from .costs import CostInputError, estimate_course, usd_range
+from .costs import CostInputError, Quote, estimate_course, usd_range
 from .geo import distance_label, haversine_miles, zip_location
 from .prices import describe_price, per_session_prices, prices_for
 from .schemas import ID_PATTERN
 from .scoring import criterion_statuses, grade_text, score
 from .spreadsheet import safe_cell
-from .vocab import CARE_SETTINGS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, split_list
+from .vocab import CARE_SETTINGS, PROVIDER_STATUSES, ROUTES, SUPERVISION_MODELS, fact_pages, split_list
 
 MAX_SHORTLIST = 6
 MAX_FILE_BYTES = 1_000_000
@@ -65,10 +66,14 @@ FACTS = [
     ("open_questions", "Questions still open"),
     ("checked_on", "Checked on"),
     ("website", "Website"),
+    ("your_quote", "Your quote (entered by you)"),
 ]
 FACT_LABELS = dict(FACTS)
 # Facts that are always different by nature: no "differs" marker for them.
-NOT_COMPARED = {"website"}
+NOT_COMPARED = {"website", "your_quote"}
+# The summary a coordinator reads first: page 1 of the referral packet, and the CSV carries it too.
+SUMMARY_FACTS = ["phone", "location", "routes", "care_setting", "prices", "insurance", "grade", "red_flags",
+                 "open_questions", "your_quote"]
 FACT_COLUMNS = ["provider_id", "name", "fact", "label", "value", "source_urls"]
 
 
@@ -248,12 +253,14 @@ class Comparison:
 
 def compare(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFrame, ids: list[str],
             answers=None, zip_code: str | None = None, course: CourseInputs = CourseInputs(),
-            prices: pd.DataFrame | None = None) -> Comparison:
+            prices: pd.DataFrame | None = None, quotes: Iterable[Quote] = ()) -> Comparison:
     """The comparison of the providers `ids` (shortlist order; unknown ids are skipped with a note).
 
     `answers`: your recorded answers (list of dicts, see vetting.answers); `zip_code`: five digits
     for distances (an unknown ZIP gives a note and no distances); `prices`: data/prices.csv rows (each
-    shown as listed, under its own route and unit). Raises ValueError for bad answers."""
+    shown as listed, under its own route and unit); `quotes`: prices you were quoted
+    (vetting.costs.Quote), shown as the fact "your_quote" for the providers that quoted them when any
+    shortlisted provider has one. Raises ValueError for bad answers."""
     notes = []
     chosen = providers.set_index("provider_id", drop=False)
     missing = [i for i in ids if i not in chosen.index]
@@ -273,10 +280,19 @@ def compare(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFra
     per_session = per_session_prices(chosen, price_rows)
     questions = open_questions(chosen, statuses, mine, sources)
     checklist = criteria()
+    quoted: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        if quote.provider_id in set(chosen["provider_id"]):
+            quoted.setdefault(quote.provider_id, []).append(quote)
     rows = []
     for index, row in chosen.iterrows():
         provider_id = row["provider_id"]
         page_urls = split_list(row["source_urls"])
+        # The page a fact is shown on, when the row records it; else the provider's pages.
+        shown_on = fact_pages(row.get("fact_sources")) or {}
+
+        def source(fact: str, known: bool) -> list[str]:
+            return ([shown_on[fact]] if fact in shown_on else page_urls) if known else []
         mine_status = statuses[statuses["provider_id"] == provider_id]
         evidence_urls = list(dict.fromkeys(u for u in mine_status["source_url"] if isinstance(u, str)))
         red = mine_status[mine_status["status"] == "red_flag"]
@@ -295,16 +311,25 @@ def compare(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFra
         price_urls = list(dict.fromkeys(listed["source_url"])) if len(listed) else []
         session_urls = list(dict.fromkeys(listed.loc[listed["unit"] == "session", "source_url"])) if len(listed) else []
         status_value = PROVIDER_STATUSES.get(_text(row["status"]) or "unknown", "Unknown")
+        location = _location(row)
+        location_known = not location.endswith(("location unknown", "states not listed"))
+        location_fact = "address" if _text(row.get("street")) or row.get("care_setting") != "at_home" else "states_served"
+        distance = _distance(row, home)
+        payment = _payment(row)
         values = {
             "status": (status_value, [row["status_source_url"]] if _text(row["status_source_url"]) else
-                       (page_urls if _text(row["status"]) else [])),
-            "care_setting": (CARE_SETTINGS.get(row["care_setting"], _text(row["care_setting"])), page_urls),
-            "routes": (", ".join(ROUTES.get(r, r) for r in split_list(row["routes"])) or "not stated", page_urls),
-            "supervision_model": (SUPERVISION_MODELS.get(row["supervision_model"], _text(row["supervision_model"])), page_urls),
-            "phone": (_text(row.get("phone")) or "not known", page_urls if _text(row.get("phone")) else []),
-            "location": (_location(row), page_urls),
-            "distance": (_distance(row, home), page_urls),
-            "insurance": (_payment(row), page_urls),
+                       source("status", _text(row["status"]) not in ("", "unknown"))),
+            "care_setting": (CARE_SETTINGS.get(row["care_setting"], _text(row["care_setting"])) or "not known",
+                             source("care_setting", bool(_text(row["care_setting"])))),
+            "routes": (", ".join(ROUTES.get(r, r) for r in split_list(row["routes"])) or "not stated",
+                       source("routes", bool(split_list(row["routes"])))),
+            "supervision_model": (SUPERVISION_MODELS.get(row["supervision_model"], _text(row["supervision_model"]))
+                                  or "not known", source("supervision_model", bool(_text(row["supervision_model"])))),
+            "phone": (_text(row.get("phone")) or "not known", source("phone", bool(_text(row.get("phone"))))),
+            "location": (location, source(location_fact, location_known)),
+            "distance": (distance, source(location_fact, not distance.startswith("unknown"))),
+            "insurance": (payment, source("insurance", not payment.startswith("insurance unknown")
+                                          or " · " in payment)),
             "prices": (price_text, price_urls),
             "course_estimate": (_course_estimate(price, course),
                                 session_urls + ([course.source_url] if course.source_url and session_urls else [])),
@@ -317,9 +342,10 @@ def compare(providers: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFra
                                list(dict.fromkeys(u for u in asked["source_url"] if isinstance(u, str)))),
             "checked_on": (_text(row["checked_on"]), page_urls),
             "website": (_text(row["website"]) or "not known", [row["website"]] if _text(row["website"]) else []),
+            "your_quote": ("; ".join(q.describe() for q in quoted.get(provider_id, [])) or "none entered", []),
         }
         for fact, _ in FACTS:
-            if fact == "distance" and home is None:
+            if (fact == "distance" and home is None) or (fact == "your_quote" and not quoted):
                 continue
             value, urls = values[fact]
             rows.append({"provider_id": provider_id, "name": row["name"], "fact": fact, "label": FACT_LABELS[fact],
