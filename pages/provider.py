@@ -269,7 +269,8 @@ for description in quoted:
     st.markdown(f"**Your quote from this provider** (entered on Costs): {ui.escape_markdown(description)}")
 left, right = st.columns(2)
 left.download_button("Download call sheet (Markdown)",
-                     A.call_sheet_markdown(sheet, row["name"], today.isoformat(), website),
+                     A.call_sheet_markdown(sheet, row["name"], today.isoformat(), website,
+                                           phone=cell(row["phone"]), address=place or None),
                      file_name=f"call-sheet-{provider_id}.md", mime="text/markdown", key="call_sheet_md",
                      on_click="ignore", icon=":material/download:")
 right.download_button("Download call sheet (CSV)", A.call_sheet_csv(sheet),

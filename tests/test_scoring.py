@@ -348,6 +348,11 @@ def test_call_sheet_lists_questions_and_answers():
         ["medical_screening", "", ""], ["medications", "note", "stop lamotrigine?"]]
     markdown = A.call_sheet_markdown(sheet, "Clinic A", "2026-02-01")
     assert "Q1?" in markdown and "stop lamotrigine?" in markdown
+    assert "- Phone: not known" in markdown  # unknown contact is said, not left out
+    with_contact = A.call_sheet_markdown(sheet, "Clinic A", "2026-02-01", phone="512-555-0100",
+                                         address="1 Main St, Austin, TX, 78701")
+    head = with_contact.split("## ")[0]  # the contact comes before the first question
+    assert "- Phone: 512-555-0100" in head and "- Address: 1 Main St, Austin, TX, 78701" in head
 
 
 # ---- the command line, against the bundled data computed independently from the CSV files ----

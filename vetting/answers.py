@@ -181,11 +181,13 @@ def call_sheet(provider_id: str, provider_name: str, questions: list[tuple[str, 
     return pd.DataFrame(records, columns=CALL_SHEET_COLUMNS, dtype=object)
 
 
-def call_sheet_markdown(sheet: pd.DataFrame, provider_name: str, prepared_on: str, website: str | None = None) -> str:
-    """The call sheet as a Markdown document to print or keep beside the phone."""
-    lines = [f"# Call sheet: {provider_name}", "", f"Prepared on {prepared_on}."]
-    if website:
-        lines.append(f"Website: {website}")
+def call_sheet_markdown(sheet: pd.DataFrame, provider_name: str, prepared_on: str, website: str | None = None,
+                        phone: str | None = None, address: str | None = None) -> str:
+    """The call sheet as a Markdown document to print or keep beside the phone: the contact first
+    (phone, address, website; "not known" when no page shows it), then the questions."""
+    lines = [f"# Call sheet: {provider_name}", "", f"Prepared on {prepared_on}.", "",
+             f"- Phone: {phone or 'not known'}", f"- Address: {address or 'not known'}",
+             f"- Website: {website or 'not known'}"]
     lines += ["", "Not medical advice. In crisis, call or text 988, or call 911.", ""]
     quoted = [row.note for row in sheet.itertuples(index=False) if row.item_id == QUOTE_ITEM]
     if quoted:
