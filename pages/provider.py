@@ -108,7 +108,7 @@ statuses = scoring.criterion_statuses(one, evidence, answers=answers or None)
 public_statuses = scoring.criterion_statuses(one, evidence)
 criteria = checklists.criteria()
 
-grade_col, flags_col, coverage_col = st.columns(3)
+grade_col, flags_col, coverage_col = st.columns([2, 1, 1])  # the grade reads "72 · 6 of 14 known"
 known = int(scores["met"] + scores["red_flags"])
 grade_shown = scoring.round_grade(scores["grade"])
 public_shown = scoring.round_grade(public_scores["grade"])
