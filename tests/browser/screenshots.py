@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.server import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
+from tests.browser.server import CHROMIUM_ARGS, PHONE_AGENT, chromium_path, streamlit_server, wait_for_app
 
 PAGES = {
     "find": "/?route=iv,im&zip=10001&radius=100",
@@ -20,8 +20,6 @@ PAGES = {
 }
 
 
-PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-               "Chrome/126.0 Mobile Safari/537.36")
 
 # The Audit page with findings: a provider chosen by ?provider=, a page address and pasted text.
 AUDIT_FINDINGS = ("/audit?provider=ketamine-north-duluth", "https://example.org/faq",

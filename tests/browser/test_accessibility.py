@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.server import wait_for_app
+from tests.browser.server import PHONE_AGENT, wait_for_app
 
 PAGES = ["/?route=iv,im&zip=10001&radius=100", "/provider?provider=ketamine-north-duluth", "/costs",
          "/compare?shortlist=ketamine-north-duluth,mindbloom", "/audit", "/methodology", "/data",
@@ -30,8 +30,6 @@ def serious_violations(page) -> list:
             for v in violations if v["impact"] in ("serious", "critical")]
 
 
-PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-               "Chrome/126.0 Mobile Safari/537.36")
 
 
 @pytest.mark.parametrize("sidebar_open", [False, True])

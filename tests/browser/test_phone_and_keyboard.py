@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.server import wait_for_app
+from tests.browser.server import PHONE_AGENT, wait_for_app
 
 
 def test_phone_width_shows_notice_and_results(browser, app_url):
@@ -17,8 +17,6 @@ def test_phone_width_shows_notice_and_results(browser, app_url):
     context.close()
 
 
-PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-               "Chrome/126.0 Mobile Safari/537.36")
 
 
 def test_phone_near_10001_shows_cards_with_names_and_tel_links(browser, app_url):
